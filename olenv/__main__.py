@@ -1,0 +1,3 @@
+from olenv.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,28 @@
+"""olenv export: print shell code (or dotenv, or JSON) that sets the credentials."""
+
+import sys
+
+from olenv.cli.common import sign_in
+from olenv.errors import UsageError
+from olenv.handover import export as handover
+from olenv.terminal import Terminal
+
+
+def run(args) -> int:
+    fmt = args["--format"] or "env"
+    if fmt not in handover.FORMATS:
+        raise UsageError(f"unknown format {fmt!r}: choose {', '.join(handover.FORMATS)}")
+    shell = args["--shell"]
+    if fmt == "env":
+        from olenv import shells
+
+        shell = shells.detect(shell).name  # an unknown --shell fails before any sign-in
+    if sys.stdout.isatty() and not args["--force"]:
+        raise UsageError('export prints secrets for eval: run  eval "$(olenv export)"  '
+                         "(or pass --force to print them here)")
+    terminal = Terminal()
+    credentials = sign_in(args, terminal)
+    sys.stdout.write(handover.render(credentials, fmt, shell))
+    sys.stdout.flush()
+    terminal.say(f"olenv: {credentials.summary()}")
+    return 0

@@ -1,0 +1,54 @@
+"""The usage text: docopt parses it, and `olenv --help` prints it without importing anything."""
+
+USAGE = """\
+olenv: AWS credentials through OneLogin, handed over without touching disk.
+
+Usage:
+  olenv exec [options] [--force] [--] <command>...
+  olenv export [options] [--shell=<shell>] [--format=<format>] [--force]
+  olenv credential-process [options]
+  olenv login [options] [--file=<file>]
+  olenv (-h | --help)
+  olenv --version
+
+Commands:
+  exec                 Run <command> with AWS_* set for the chosen role; its exit
+                       status and signals are its own. Nothing is written.
+  export               Print shell code that sets AWS_* (eval "$(olenv export)").
+  credential-process   Print AWS credential_process JSON (for ~/.aws/config).
+  login                Write the credentials to a profile of ~/.aws/credentials.
+
+Options:
+  -p NAME, --profile=NAME             Profile of onelogin.aws.json; with login also the
+                                      credentials file section (default section: default).
+  -c DIR, --config-file-path=DIR      Directory holding onelogin.sdk.json, onelogin.aws.json
+                                      and accounts.yaml (then ./ and ~/.onelogin are searched).
+  -u USER, --onelogin-username=USER   OneLogin username or email.
+  --onelogin-password=PASSWORD        Password; shows in `ps`: prefer OLENV_PASSWORD or the prompt.
+  -a ID, --onelogin-app-id=ID         ID of the OneLogin "AWS Multi Account" app.
+  -d NAME, --onelogin-subdomain=NAME  OneLogin tenant subdomain (NAME.onelogin.com).
+  -r REGION, --region=REGION          OneLogin API region: us or eu.
+  --ip=ADDRESS                        Sent to OneLogin as ip_address (MFA allow-lists).
+  --otp=CODE                          First OTP code to try.
+  --mfa-device=DEVICE                 MFA device id or type (e.g. protect, google, sms).
+  --push-interval=SECONDS             Seconds between checks of a push approval (default: 2).
+  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 120).
+  --aws-region=REGION                 AWS region handed over (default: AWS_DEFAULT_REGION, else us-east-1).
+  --aws-account-id=ID                 Take the role in this account.
+  --aws-role-name=NAME                Take the role with this name.
+  -z SECONDS, --duration=SECONDS      Session length, 900-43200 seconds (default: 3600).
+  --role-order                        Sort the role menu by role name, not account.
+  --saml-api-version=N                OneLogin SAML API version, 1 or 2 (default: 2).
+  --shell=<shell>                     export: bash, zsh, fish or sh (default: detected).
+  --format=<format>                   export: env, dotenv or json (default: env).
+  -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
+                                      or AWS_SHARED_CREDENTIALS_FILE).
+  --force                             exec: nest inside another olenv session;
+                                      export: print shell code to a terminal.
+  --debug                             Show a traceback on errors.
+  -h, --help                          Show this text.
+  --version                           Show the version.
+
+Exit status: 0 success, 1 sign-in, OneLogin or AWS failure, 2 usage or settings
+error, 130 interrupted; exec exits with the command's own status.
+"""

@@ -1,0 +1,52 @@
+"""One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
+
+from olenv import roles, saml, sts
+from olenv.credentials import Credentials
+from olenv.settings import DEFAULT_AWS_REGION, Settings
+from olenv.terminal import Terminal
+
+
+def ask_missing(settings: Settings, terminal: Terminal) -> None:
+    """The seed's prompts for what no option or file gave."""
+    if not settings.username:
+        settings.username = terminal.ask("OneLogin username: ", "the OneLogin username")
+    if not settings.app_id:
+        settings.app_id = terminal.ask("OneLogin AWS app id: ", "the OneLogin app id (--onelogin-app-id)")
+    if not settings.subdomain:
+        settings.subdomain = terminal.ask("OneLogin subdomain: ",
+                                          "the OneLogin subdomain (--onelogin-subdomain)")
+
+
+def obtain(settings: Settings, terminal: Terminal) -> Credentials:
+    from olenv.onelogin.client import OneLoginClient
+    from olenv.onelogin.signin import SignInRequest, sign_in
+
+    sts.warm_up()
+    ask_missing(settings, terminal)
+    client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
+                            api_version=settings.saml_api_version)
+    request = SignInRequest(
+        username=settings.username, password=settings.password, app_id=str(settings.app_id),
+        subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,
+        mfa_device=settings.mfa_device, push_interval=settings.push_interval,
+        push_timeout=settings.push_timeout)
+    region = settings.aws_region or DEFAULT_AWS_REGION
+    for attempt in (1, 2):
+        assertion = saml.parse(sign_in(client, request, terminal))
+        role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,
+                            role_name=settings.aws_role_name,
+                            order="role" if settings.role_order else "account",
+                            aliases=settings.aliases)
+        try:
+            reply = sts.assume(assertion, role, settings.duration, region)
+        except sts.AssertionExpired:
+            if attempt == 2:
+                raise
+            terminal.say("olenv: the SAML assertion expired before AWS took it; signing in again")
+            continue
+        return Credentials(
+            access_key_id=reply["AccessKeyId"], secret_access_key=reply["SecretAccessKey"],
+            session_token=reply["SessionToken"], expiration=reply["Expiration"], region=region,
+            account_id=role.account_id, role_name=role.name,
+            profile=settings.profile or settings.aliases.get(role.account_id) or role.account_id)
+    raise AssertionError("unreachable")

@@ -1,0 +1,1 @@
+"""Ways to hand credentials over: a child process, shell code, the credentials file."""

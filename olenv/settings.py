@@ -1,0 +1,292 @@
+"""Settings: the three files, the environment and the command line → one Settings.
+
+Files keep the names and shapes of onelogin-aws-assume-role:
+  onelogin.sdk.json   client_id, client_secret, region (us|eu), ip[, subdomain]
+  onelogin.aws.json   app_id, subdomain, username, profile, duration, aws_region,
+                      aws_account_id, aws_role_name, profiles{name: {...}}
+  accounts.yaml       accounts: {account id: friendly name}
+Each is looked up in -c DIR, then the current directory, then ~/.onelogin; the
+first one found is used whole. Precedence for every value: command line >
+profile section > top-level keys > environment > defaults.
+
+Every value that decides where the password goes (region, tenant subdomain,
+OLENV_ONELOGIN_URL) is validated here, before any request is built.
+"""
+
+import ipaddress
+import json
+import os
+import re
+import stat
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from olenv.errors import ConfigError
+
+SDK_FILE = "onelogin.sdk.json"
+AWS_FILE = "onelogin.aws.json"
+ACCOUNTS_FILE = "accounts.yaml"
+
+DEFAULT_DURATION = 3600
+DEFAULT_AWS_REGION = "us-east-1"
+MIN_DURATION, MAX_DURATION = 900, 43200
+
+LABEL = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+ACCOUNT_ID = re.compile(r"^\d{1,12}$")
+
+# Keys of onelogin.aws.json; a profile section may set only the last four.
+AWS_KEYS = {"app_id", "subdomain", "username", "profile", "duration", "aws_region",
+            "aws_account_id", "aws_role_name", "keychain_service", "keychain_account",
+            "push_interval", "push_timeout", "profiles"}
+PROFILE_KEYS = {"aws_account_id", "aws_role_name", "aws_region", "app_id"}
+SDK_KEYS = {"client_id", "client_secret", "region", "ip", "subdomain"}
+
+
+@dataclass
+class Settings:
+    base_url: str
+    client_id: str = field(repr=False)
+    client_secret: str = field(repr=False)
+    ip: str | None = None
+    app_id: str | None = None
+    subdomain: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    otp: str | None = field(default=None, repr=False)
+    mfa_device: str | None = None
+    profile: str | None = None
+    duration: int = DEFAULT_DURATION
+    aws_region: str | None = None
+    aws_account_id: str | None = None
+    aws_role_name: str | None = None
+    role_order: bool = False
+    saml_api_version: int = 2
+    push_interval: float = 2.0
+    push_timeout: float = 120.0
+    aliases: dict[str, str] = field(default_factory=dict)
+    # value name → "command line" | "profile NAME in <file>" | "<file>" | "environment" | "default"
+    sources: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def normalise_account(value, origin: str) -> str:
+    """Account ids are 12-digit strings; YAML and JSON may have made them ints."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not ACCOUNT_ID.match(text):
+        raise ConfigError(f"{origin}: {text!r} is not an AWS account id (12 digits)")
+    return text.zfill(12)
+
+
+def find_file(name: str, config_dir: str | None, cwd: Path, home: Path) -> Path | None:
+    if config_dir is not None:
+        folder = Path(config_dir).expanduser()
+        if not folder.is_dir():
+            raise ConfigError(f"-c/--config-file-path: {config_dir} is not a directory")
+        candidates = [folder / name, cwd / name, home / ".onelogin" / name]
+    else:
+        candidates = [cwd / name, home / ".onelogin" / name]
+    return next((path for path in candidates if path.is_file()), None)
+
+
+def read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a JSON object at the top")
+    return data
+
+
+def read_aliases(path: Path) -> dict[str, str]:
+    import yaml  # only when an accounts.yaml exists
+
+    # Account ids stay the text the user wrote: YAML would make 012345670123 an octal int.
+    class Loader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:int"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a SafeLoader
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from None
+    if data is None:
+        return {}
+    accounts = data.get("accounts") if isinstance(data, dict) else None
+    if accounts is None:
+        accounts = {} if isinstance(data, dict) and not data else None
+    if not isinstance(accounts, dict):
+        raise ConfigError(f"{path}: expected 'accounts:' mapping account ids to names")
+    return {normalise_account(key, str(path)): str(name) for key, name in accounts.items()}
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"olenv: warning: {message}\n")
+
+
+def warn_unknown(path: Path, data: dict, known: set[str]) -> None:
+    for key in sorted(set(data) - known):
+        warn(f"{path}: unknown key {key!r} ignored")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def onelogin_base(override: str | None, region: str | None, tenant: str | None) -> str:
+    """The OneLogin API base URL, built only from validated parts."""
+    if override:
+        parts = urlsplit(override)
+        host = parts.hostname or ""
+        if parts.scheme not in ("https", "http") or not host:
+            raise ConfigError(f"OLENV_ONELOGIN_URL: {override!r} is not an http(s) URL")
+        if parts.scheme == "http" and not is_loopback(host):
+            raise ConfigError("OLENV_ONELOGIN_URL: plain http is allowed only to a loopback address")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise ConfigError("OLENV_ONELOGIN_URL: credentials, query or fragment are not allowed")
+        return override.rstrip("/")
+    if tenant:
+        if not LABEL.match(tenant):
+            raise ConfigError(f"{SDK_FILE}: subdomain {tenant!r} is not a OneLogin tenant name")
+        return f"https://{tenant}.onelogin.com"
+    region = region or "us"
+    if region not in ("us", "eu"):
+        raise ConfigError(f"OneLogin region {region!r} is not us or eu")
+    return f"https://api.{region}.onelogin.com"
+
+
+def _string(value, origin: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ConfigError(f"{origin}: expected a string, got {type(value).__name__}")
+    return str(value)
+
+
+def _number(value, origin: str, kind=int) -> float:
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{origin}: {value!r} is not a number") from None
+
+
+def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None) -> Settings:
+    """Merge everything; `cli` maps value names to what the command line gave (None: not given)."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    home = Path.home() if home is None else home
+    config_dir = cli.get("config_dir")
+    values: dict = {}
+    sources: dict[str, str] = {}
+    files: dict[str, Path] = {}
+
+    def put(name, value, source):
+        # Every layer fills only what a higher one left empty; falsy values never count
+        # (the seed's rule: "duration": 0 or "" mean "not set").
+        if name not in values and value:
+            values[name] = value
+            sources[name] = source
+
+    for name, value in cli.items():
+        if name != "config_dir":
+            put(name, value, "command line")
+
+    sdk_path = find_file(SDK_FILE, config_dir, cwd, home)
+    sdk = {}
+    if sdk_path:
+        files["sdk"] = sdk_path
+        sdk = read_json(sdk_path)
+        warn_unknown(sdk_path, sdk, SDK_KEYS)
+        if sdk_path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
+            warn(f"{sdk_path} holds the API client secret and is readable by others: chmod 600 it")
+
+    aws_path = find_file(AWS_FILE, config_dir, cwd, home)
+    if aws_path:
+        files["aws"] = aws_path
+        aws = read_json(aws_path)
+        warn_unknown(aws_path, aws, AWS_KEYS)
+        profile = values.get("profile") or aws.get("profile")
+        profiles = aws.get("profiles")
+        profiles = {} if profiles is None else profiles
+        if not isinstance(profiles, dict):
+            raise ConfigError(f"{aws_path}: 'profiles' must map profile names to objects")
+        if profile and profile in profiles:
+            section = profiles[profile]
+            if not isinstance(section, dict):
+                raise ConfigError(f"{aws_path}: profile {profile!r} must be an object")
+            warn_unknown(aws_path, section, PROFILE_KEYS)
+            for key in PROFILE_KEYS & set(section):
+                put(key, section[key], f"profile {profile} in {aws_path}")
+        for key in AWS_KEYS - {"profiles"}:
+            put(key, aws.get(key), str(aws_path))
+
+    put("password", env.get("OLENV_PASSWORD"), "environment (OLENV_PASSWORD)")
+    put("aws_region", env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION"), "environment")
+    client_id = env.get("OLENV_CLIENT_ID") or sdk.get("client_id")
+    client_secret = env.get("OLENV_CLIENT_SECRET") or sdk.get("client_secret")
+    if not client_id or not client_secret:
+        where = sdk_path or f"{SDK_FILE} (looked in -c DIR, the current directory and ~/.onelogin)"
+        raise ConfigError(f"no OneLogin API client_id and client_secret: add them to {where}")
+
+    origin = str(sdk_path or "settings")
+    settings = Settings(
+        base_url=onelogin_base(env.get("OLENV_ONELOGIN_URL"),
+                               values.pop("region", None) or sdk.get("region"),
+                               sdk.get("subdomain")),
+        client_id=_string(client_id, f"{origin}: client_id"),
+        client_secret=_string(client_secret, f"{origin}: client_secret"),
+        ip=values.pop("ip", None) or sdk.get("ip"),
+        files=files,
+    )
+    sources.pop("region", None)
+    values.pop("keychain_service", None)
+    values.pop("keychain_account", None)
+    for name, value in values.items():
+        where = f"{sources[name]}: {name}"
+        if name == "duration":
+            value = int(_number(value, where))
+            if not MIN_DURATION <= value <= MAX_DURATION:
+                raise ConfigError(f"{where} {value} is outside {MIN_DURATION}-{MAX_DURATION} seconds")
+        elif name == "saml_api_version":
+            value = int(_number(value, where))
+            if value not in (1, 2):
+                raise ConfigError(f"{where} must be 1 or 2")
+        elif name in ("push_interval", "push_timeout"):
+            value = _number(value, where, float)
+            if value <= 0:
+                raise ConfigError(f"{where} must be positive")
+        elif name == "aws_account_id":
+            value = normalise_account(value, where)
+        elif name == "role_order":
+            value = bool(value)
+        else:
+            value = _string(value, where)
+            if name == "subdomain" and not LABEL.match(value):
+                raise ConfigError(f"{where} {value!r} is not a OneLogin tenant name")
+            if name == "aws_region" and not AWS_REGION.match(value):
+                raise ConfigError(f"{where} {value!r} is not an AWS region")
+        setattr(settings, name, value)
+    for name in ("duration", "saml_api_version", "push_interval", "push_timeout"):
+        sources.setdefault(name, "default")
+
+    accounts_path = find_file(ACCOUNTS_FILE, config_dir, cwd, home)
+    if accounts_path:
+        files["accounts"] = accounts_path
+        settings.aliases = read_aliases(accounts_path)
+    settings.sources = sources
+    return settings

@@ -1,0 +1,79 @@
+"""AssumeRoleWithSAML through boto3, imported only when a role is really assumed.
+
+The call is unsigned (the SAML assertion is the credential), so botocore never
+walks the credential chain. AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL keep
+working because botocore reads them itself. Errors are told apart by their
+code, not their text.
+"""
+
+import threading
+
+from olenv.errors import AwsError
+
+_warm: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Import boto3 in the background while the user types a password or an OTP."""
+    global _warm
+    if _warm is None:
+        _warm = threading.Thread(target=_import_boto3, daemon=True)
+        _warm.start()
+
+
+def _import_boto3() -> None:
+    try:
+        import boto3  # noqa: F401
+        import botocore.config  # noqa: F401
+    except ImportError:
+        pass  # reported by client() on the main thread
+
+
+class AssertionExpired(AwsError):
+    """AWS says the assertion is too old: sign in again."""
+
+
+def client(region: str):
+    if _warm is not None:
+        _warm.join()
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    config = Config(signature_version=UNSIGNED, retries={"max_attempts": 3, "mode": "standard"},
+                    connect_timeout=10, read_timeout=30)
+    return boto3.session.Session().client("sts", region_name=region, config=config)
+
+
+def assume(assertion, role, duration: int, region: str, sts=None) -> dict:
+    """Return STS's Credentials dict (AccessKeyId, SecretAccessKey, SessionToken, Expiration)."""
+    from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+    sts = sts or client(region)
+    try:
+        reply = sts.assume_role_with_saml(RoleArn=role.arn, PrincipalArn=role.provider_arn,
+                                          SAMLAssertion=assertion.b64, DurationSeconds=duration)
+    except ClientError as exc:
+        raise _explain(exc, role, duration) from None
+    except EndpointConnectionError as exc:
+        raise AwsError(f"cannot reach AWS STS at {exc.kwargs.get('endpoint_url')}") from None
+    except BotoCoreError as exc:
+        raise AwsError(f"AWS STS call failed: {exc.__class__.__name__}") from None
+    return reply["Credentials"]
+
+
+def _explain(exc, role, duration: int) -> AwsError:
+    error = exc.response.get("Error", {})
+    code = error.get("Code", "Unknown")
+    message = " ".join(str(error.get("Message", "")).split())
+    if code == "ExpiredTokenException":
+        return AssertionExpired(f"AWS says the SAML assertion has expired ({message})")
+    if code == "ValidationError" and "DurationSeconds" in message:
+        return AwsError(f"role {role.name} in {role.account_id} does not allow sessions of "
+                        f"{duration} s: pass a shorter -z/--duration (e.g. -z 3600)", exit_code=2)
+    if code == "AccessDenied":
+        return AwsError(f"AWS denied role {role.name} in account {role.account_id} "
+                        f"to this SAML sign-in (AccessDenied): {message}")
+    if code in ("InvalidIdentityToken", "IDPRejectedClaim", "MalformedPolicyDocument"):
+        return AwsError(f"AWS rejected the SAML assertion ({code}): {message}")
+    return AwsError(f"AWS STS refused AssumeRoleWithSAML ({code}): {message}")
