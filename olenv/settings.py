@@ -149,7 +149,16 @@ def is_loopback(host: str) -> bool:
 
 
 def onelogin_base(override: str | None, region: str | None, tenant: str | None) -> str:
-    """The OneLogin API base URL, built only from validated parts."""
+    """The OneLogin API base URL, built only from validated parts.
+
+    A bad region or tenant is refused even when OLENV_ONELOGIN_URL overrides them:
+    the file is wrong either way, and the override may be gone next time.
+    """
+    region = region or "us"
+    if region not in ("us", "eu"):
+        raise ConfigError(f"OneLogin region {region!r} is not us or eu")
+    if tenant and not LABEL.match(tenant):
+        raise ConfigError(f"{SDK_FILE}: subdomain {tenant!r} is not a OneLogin tenant name")
     if override:
         parts = urlsplit(override)
         host = parts.hostname or ""
@@ -161,12 +170,7 @@ def onelogin_base(override: str | None, region: str | None, tenant: str | None) 
             raise ConfigError("OLENV_ONELOGIN_URL: credentials, query or fragment are not allowed")
         return override.rstrip("/")
     if tenant:
-        if not LABEL.match(tenant):
-            raise ConfigError(f"{SDK_FILE}: subdomain {tenant!r} is not a OneLogin tenant name")
         return f"https://{tenant}.onelogin.com"
-    region = region or "us"
-    if region not in ("us", "eu"):
-        raise ConfigError(f"OneLogin region {region!r} is not us or eu")
     return f"https://api.{region}.onelogin.com"
 
 

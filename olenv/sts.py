@@ -6,6 +6,7 @@ working because botocore reads them itself. Errors are told apart by their
 code, not their text.
 """
 
+import os
 import threading
 
 from olenv.errors import AwsError
@@ -40,6 +41,10 @@ def client(region: str):
     from botocore import UNSIGNED
     from botocore.config import Config
 
+    # AWS_PROFILE names the credentials olenv is replacing: it must not steer (or, naming
+    # a profile that does not exist, break) olenv's own unsigned call.
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(name, None)
     config = Config(signature_version=UNSIGNED, retries={"max_attempts": 3, "mode": "standard"},
                     connect_timeout=10, read_timeout=30)
     return boto3.session.Session().client("sts", region_name=region, config=config)

@@ -7,6 +7,7 @@ olenv never waits for an answer nobody can give.
 """
 
 import contextlib
+import io
 import itertools
 import os
 import sys
@@ -23,7 +24,9 @@ class Terminal:
         except OSError:
             pass
         else:
-            self._tty = open(fd, "r+", buffering=1, encoding="utf-8", errors="replace")
+            # Unbuffered bytes underneath: a tty cannot seek, which a buffered "r+" file needs.
+            self._tty = io.TextIOWrapper(open(fd, "r+b", buffering=0), encoding="utf-8",
+                                         errors="replace", line_buffering=True, write_through=True)
         self._lock = threading.Lock()
 
     @property
