@@ -1,0 +1,83 @@
+"""Pick the AWS role to assume from those the SAML assertion offers.
+
+A role is taken without asking when the assertion offers only one, or when
+--aws-account-id / --aws-role-name single one out; otherwise the person picks
+from a menu. Without a terminal olenv fails with the choices instead of waiting.
+"""
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from olenv.errors import SamlError, UsageError
+from olenv.saml import Role
+from olenv.terminal import Terminal
+
+_SHOWN = 10  # choices named in a one-line error before "and N more"
+
+_ORDERS = {
+    "account": lambda role: (role.account_id, role.name, role.arn, role.provider_arn),
+    "role": lambda role: (role.name, role.account_id, role.arn, role.provider_arn),
+}
+
+
+def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None = None,
+           role_name: str | None = None, order: str = "account",
+           aliases: Mapping[str, str] | None = None) -> Role:
+    """The role to assume; UsageError when the request cannot be met or needs a terminal."""
+    if not roles:
+        raise SamlError(
+            "the SAML assertion carries no AWS role: ask your OneLogin admin to assign one")
+    candidates = [role for role in roles
+                  if account_id in (None, role.account_id) and role_name in (None, role.name)]
+    if not candidates:
+        # Even a lone role is refused: credentials for another account than asked are a trap.
+        raise UsageError(f"{_wanted(account_id, role_name)}; available: {_listing(roles)}")
+    if len(candidates) == 1:
+        return candidates[0]
+    if not terminal.interactive:
+        raise UsageError(
+            f"{len(candidates)} AWS roles fit and there is no terminal to choose one "
+            f"({_listing(candidates)}): pass --aws-account-id and --aws-role-name")
+    rows = menu_rows(candidates, order, aliases)
+    index = terminal.choose("Available AWS roles:", [label for _, label in rows], "an AWS role")
+    return rows[index][0]
+
+
+def menu_rows(roles: Sequence[Role], order: str = "account",
+              aliases: Mapping[str, str] | None = None) -> list[tuple[Role, str]]:
+    """Roles sorted by (account, role) or (role, account), each with an aligned label."""
+    if order not in _ORDERS:
+        raise UsageError(f"unknown role order {order!r}: use account or role")
+    ordered = sorted(roles, key=_ORDERS[order])
+    aliases = aliases or {}
+    accounts = {role.account_id: role.account_id + (f" ({aliases[role.account_id]})"
+                                                    if aliases.get(role.account_id) else "")
+                for role in ordered}
+    # The same role offered through two SAML providers needs the provider to tell apart.
+    shared = {arn for arn, count in Counter(role.arn for role in ordered).items() if count > 1}
+    names = {role: role.name + (f"  (via {role.provider_arn.rsplit('/', 1)[1]})"
+                                if role.arn in shared else "")
+             for role in ordered}
+    account_width = max(map(len, accounts.values()), default=0)
+    name_width = max(map(len, names.values()), default=0)
+    if order == "role":
+        return [(role, f"{names[role]:<{name_width}}  {accounts[role.account_id]}".rstrip())
+                for role in ordered]
+    return [(role, f"{accounts[role.account_id]:<{account_width}}  {names[role]}".rstrip())
+            for role in ordered]
+
+
+def _wanted(account_id: str | None, role_name: str | None) -> str:
+    if account_id is not None and role_name is not None:
+        return f"no role {role_name} in account {account_id}"
+    if account_id is not None:
+        return f"no role in account {account_id}"
+    return f"no role named {role_name}"
+
+
+def _listing(roles: Sequence[Role]) -> str:
+    """`account/role` for each role, sorted, cut after a few so the error stays one line."""
+    names = list(dict.fromkeys(f"{role.account_id}/{role.name}"
+                               for role in sorted(roles, key=_ORDERS["account"])))
+    more = len(names) - _SHOWN
+    return ", ".join(names[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
