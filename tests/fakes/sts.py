@@ -1,0 +1,56 @@
+"""An STS endpoint that answers with AWS's error replies when told to, and
+passes every other request on to moto's real server.
+
+moto never produces ExpiredTokenException, the MaxSessionDuration
+ValidationError or AccessDenied for AssumeRoleWithSAML; this puts those exact
+replies on the wire so olenv's handling is tested through botocore."""
+
+import threading
+import urllib.parse
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>
+  <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>
+</ErrorResponse>"""
+
+
+class FaultySTS:
+    def __init__(self, upstream: str):
+        self.upstream = upstream
+        self.faults: list[tuple[str, str, int]] = []
+        self.requests: list[dict[str, str]] = []  # the form fields of every call
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                fake.requests.append(dict(urllib.parse.parse_qsl(body.decode())))
+                if fake.faults:
+                    code, message, status = fake.faults.pop(0)
+                    reply = ERROR.format(code=code, message=message).encode()
+                else:
+                    request = urllib.request.Request(fake.upstream + self.path, data=body,
+                                                     headers=dict(self.headers), method="POST")
+                    with urllib.request.urlopen(request, timeout=30) as answer:
+                        status, reply = answer.status, answer.read()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def fail_next(self, code: str, message: str, status: int = 400, times: int = 1) -> None:
+        self.faults.extend([(code, message, status)] * times)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,58 @@
+"""STS failures as AWS sends them, told apart by code, through the real command."""
+
+import pytest
+from conftest import run_olenv
+from fakes.sts import FaultySTS
+
+
+@pytest.fixture
+def faulty(moto_sts, onelogin, env):
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    sts = FaultySTS(moto_sts)
+    env["AWS_ENDPOINT_URL_STS"] = sts.url
+    yield sts
+    sts.stop()
+
+
+def test_an_expired_assertion_means_one_new_sign_in(faulty, onelogin, env):
+    faulty.fail_next("ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance")
+    result = run_olenv(["credential-process"], env)
+    assert result.returncode == 0, result.stderr
+    assert onelogin.count("saml_assertion") == 2 and len(faulty.requests) == 2
+    assert "signing in again" in result.stderr
+
+
+def test_an_assertion_expired_twice_gives_up(faulty, onelogin, env):
+    faulty.fail_next("ExpiredTokenException", "Token must be redeemed", times=2)
+    result = run_olenv(["credential-process"], env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "olenv: AWS says the SAML assertion has expired (Token must be redeemed)")
+    assert onelogin.count("saml_assertion") == 2
+
+
+@pytest.mark.parametrize("code, message, status, line", [
+    ("ValidationError",
+     "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", 2,
+     "olenv: role Admin in 111111111111 does not allow sessions of 7200 s: "
+     "pass a shorter -z/--duration (e.g. -z 3600)"),
+    ("AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML", 1,
+     "olenv: AWS denied role Admin in account 111111111111 to this SAML sign-in (AccessDenied): "
+     "Not authorized to perform sts:AssumeRoleWithSAML"),
+    ("InvalidIdentityToken", "Issuer not found", 1,
+     "olenv: AWS rejected the SAML assertion (InvalidIdentityToken): Issuer not found"),
+])
+def test_sts_refusals_are_one_line(faulty, env, code, message, status, line):
+    faulty.fail_next(code, message)
+    result = run_olenv(["credential-process", "-z", "7200"], env)
+    assert (result.returncode, result.stderr.strip(), result.stdout) == (status, line, "")
+
+
+def test_sts_unreachable(env, onelogin):
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9"
+    result = run_olenv(["credential-process"], env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "olenv: cannot reach AWS STS at http://127.0.0.1:9/"
