@@ -6,9 +6,7 @@ only with --debug.
 
 import sys
 
-from olenv.cli.usage import USAGE
-
-COMMANDS = ("exec", "export", "credential-process", "login")
+from olenv.cli.usage import COMMANDS, USAGE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
+    import importlib
+
     from docopt import DocoptExit, docopt
 
     from olenv.errors import UsageError
@@ -61,12 +61,5 @@ def _dispatch(argv: list[str]) -> int:
     if args["--help"]:
         sys.stdout.write(USAGE)
         return 0
-    if args["exec"]:
-        from olenv.cli import exec as command
-    elif args["export"]:
-        from olenv.cli import export as command
-    elif args["credential-process"]:
-        from olenv.cli import credential_process as command
-    else:
-        from olenv.cli import login as command
-    return command.run(args)
+    name = next(name for name in COMMANDS if args.get(name))
+    return importlib.import_module(COMMANDS[name]).run(args)

@@ -1,5 +1,13 @@
 """The usage text: docopt parses it, and `olenv --help` prints it without importing anything."""
 
+# command word → the module whose run(args) carries it out
+COMMANDS = {
+    "exec": "olenv.cli.exec",
+    "export": "olenv.cli.export",
+    "credential-process": "olenv.cli.credential_process",
+    "login": "olenv.cli.login",
+}
+
 USAGE = """\
 olenv: AWS credentials through OneLogin, handed over without touching disk.
 
