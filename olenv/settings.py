@@ -15,6 +15,7 @@ OLENV_ONELOGIN_URL) is validated here, before any request is built.
 
 import ipaddress
 import json
+import math
 import os
 import re
 import stat
@@ -33,9 +34,10 @@ DEFAULT_DURATION = 3600
 DEFAULT_AWS_REGION = "us-east-1"
 MIN_DURATION, MAX_DURATION = 900, 43200
 
-LABEL = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
-ACCOUNT_ID = re.compile(r"^\d{1,12}$")
+# \Z, not $: "$" also matches before a final newline, which would reach the host name.
+LABEL = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+\Z")
+ACCOUNT_ID = re.compile(r"^[0-9]{1,12}\Z")
 
 # Keys of onelogin.aws.json; a profile section may set only the last four.
 AWS_KEYS = {"app_id", "subdomain", "username", "profile", "duration", "aws_region",
@@ -184,9 +186,16 @@ def _number(value, origin: str, kind=int) -> float:
     try:
         if isinstance(value, bool):
             raise ValueError
-        return kind(value)
-    except (TypeError, ValueError):
+        number = kind(value)
+        if not math.isfinite(number):  # "nan" and "inf" parse as floats
+            raise ValueError
+        return number
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{origin}: {value!r} is not a number") from None
+
+
+def _optional_string(value, origin: str) -> str | None:
+    return None if value is None else _string(value, origin)
 
 
 def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None) -> Settings:
@@ -224,7 +233,8 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None)
         files["aws"] = aws_path
         aws = read_json(aws_path)
         warn_unknown(aws_path, aws, AWS_KEYS)
-        profile = values.get("profile") or aws.get("profile")
+        profile = _optional_string(values.get("profile") or aws.get("profile") or None,
+                                   f"{aws_path}: profile")
         profiles = aws.get("profiles")
         profiles = {} if profiles is None else profiles
         if not isinstance(profiles, dict):
@@ -249,12 +259,13 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None)
 
     origin = str(sdk_path or "settings")
     settings = Settings(
-        base_url=onelogin_base(env.get("OLENV_ONELOGIN_URL"),
-                               values.pop("region", None) or sdk.get("region"),
-                               sdk.get("subdomain")),
+        base_url=onelogin_base(
+            env.get("OLENV_ONELOGIN_URL"),
+            _optional_string(values.pop("region", None) or sdk.get("region"), f"{origin}: region"),
+            _optional_string(sdk.get("subdomain") or None, f"{origin}: subdomain")),
         client_id=_string(client_id, f"{origin}: client_id"),
         client_secret=_string(client_secret, f"{origin}: client_secret"),
-        ip=values.pop("ip", None) or sdk.get("ip"),
+        ip=_optional_string(values.pop("ip", None) or sdk.get("ip") or None, f"{origin}: ip"),
         files=files,
     )
     sources.pop("region", None)

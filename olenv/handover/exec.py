@@ -7,7 +7,6 @@ and the signals that reach or kill it are its own: nothing stays in between.
 import os
 import sys
 
-from olenv.credentials import Credentials
 from olenv.errors import UsageError
 
 
@@ -18,7 +17,9 @@ def refuse_nesting(env, force: bool) -> None:
                          "nesting mixes them up: pass --force to do it anyway")
 
 
-def child_env(credentials: Credentials, base) -> dict[str, str]:
+def child_env(credentials, base) -> dict[str, str]:
+    """`base` changed by credentials.env() (Credentials, or the agent's answer on the fast path,
+    which must not pay for importing the Credentials class)."""
     env = dict(base)
     for name, value in credentials.env().items():
         if value is None:
@@ -28,11 +29,19 @@ def child_env(credentials: Credentials, base) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], credentials: Credentials, base=os.environ) -> int:
+def run(command: list[str], credentials, base=os.environ) -> int:
     """Exec the command; returns only when it could not be started (127 or 126)."""
     env = child_env(credentials, base)
     sys.stdout.flush()
     sys.stderr.flush()
+    # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored across
+    # exec: `olenv exec -- yes | head` would print "Broken pipe" instead of ending quietly.
+    # _signal, not signal: that one imports enum, a cost on the agent's fast path.
+    import _signal
+
+    for name in ("SIGPIPE", "SIGXFSZ"):
+        if hasattr(_signal, name):
+            _signal.signal(getattr(_signal, name), _signal.SIG_DFL)
     try:
         os.execvpe(command[0], command, env)
     except FileNotFoundError:

@@ -119,9 +119,13 @@ class OneLoginClient:
         attempt = 0
         while True:
             try:
+                # The read timeout bounds each recv, not the reply: a server trickling a
+                # byte at a time would hold olenv for ever, so the body has a deadline too.
+                deadline = time.monotonic() + sum(self._timeouts)
                 response = self._pool.request("POST", url, body=data, headers=headers,
                                               timeout=self._timeout, retries=False,
-                                              redirect=False)
+                                              redirect=False, preload_content=False)
+                raw = _read_body(response, deadline, url)
             except u3.HTTPError as exc:
                 # A failed connect sent nothing, so even the password may go again;
                 # a read timeout or a reset may come after OneLogin saw the request.
@@ -139,7 +143,7 @@ class OneLoginClient:
                 attempt += 1
                 continue
             try:
-                body = json.loads(response.data.decode("utf-8"))
+                body = json.loads(raw.decode("utf-8"))
             except ValueError:
                 body = None
             if not isinstance(body, dict):
@@ -171,6 +175,22 @@ class OneLoginClient:
         if isinstance(exc, u3.ProtocolError):
             return "the connection broke before the reply was complete"
         return _first_line(exc)
+
+
+def _read_body(response, deadline: float, url: str) -> bytes:
+    from urllib3.exceptions import ReadTimeoutError
+
+    chunks = []
+    try:
+        while chunk := response.read1(65536):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise ReadTimeoutError(None, url, "the reply took too long")
+    except BaseException:
+        response.close()  # half a reply on it: the connection cannot be reused
+        raise
+    response.release_conn()
+    return b"".join(chunks)
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -93,7 +93,8 @@ def _line(status: int, message: str, step: str) -> str:
 
 
 def _clean(text: str) -> str:
-    text = " ".join(text.split())
+    # The text goes to a terminal: control characters (escape sequences) become spaces.
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
 
 
