@@ -17,7 +17,9 @@ def ask_missing(settings: Settings, terminal: Terminal) -> None:
                                           "the OneLogin subdomain (--onelogin-subdomain)")
 
 
-def obtain(settings: Settings, terminal: Terminal) -> Credentials:
+def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentials:
+    """assertions: where a valid SAML assertion may be held (the agent), so taking
+    another role right after a sign-in needs no second password or MFA."""
     from olenv.onelogin.client import OneLoginClient
     from olenv.onelogin.signin import SignInRequest, sign_in
 
@@ -32,7 +34,10 @@ def obtain(settings: Settings, terminal: Terminal) -> Credentials:
         push_timeout=settings.push_timeout)
     region = settings.aws_region or DEFAULT_AWS_REGION
     for attempt in (1, 2):
-        assertion = saml.parse(sign_in(client, request, terminal))
+        held = assertions.assertion(settings) if assertions and attempt == 1 else None
+        assertion = saml.parse(held or sign_in(client, request, terminal))
+        if assertions and not held:
+            assertions.keep_assertion(settings, assertion)
         role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",

@@ -92,8 +92,12 @@ def env(home, onelogin, moto_sts, tmp_path):
     write_settings(home, onelogin, username="alice@example.com", aws_region="eu-west-1")
     keep = {k: v for k, v in os.environ.items()
             if not k.startswith(("AWS_", "OLENV_", "PYTEST_", "COV_"))}
+    runtime = tmp_path / "run"  # the agent's socket directory, private to this test
+    runtime.mkdir(mode=0o700)
     keep.update({
         "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "OLENV_AGENT": "off",  # tests of the agent turn it on
         "OLENV_ONELOGIN_URL": onelogin.url,
         "AWS_ENDPOINT_URL_STS": moto_sts,
         "AWS_CONFIG_FILE": str(home / ".aws" / "config"),

@@ -144,7 +144,7 @@ def test_export_in_a_real_shell(alice, tmp_path, shell):
                      "AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION", "AWS_CONFIG_FILE",
                      "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS",
                      "AWS_EC2_METADATA_DISABLED", "OLENV_PROFILE", "OLENV_ACCOUNT_ID",
-                     "OLENV_ROLE", "OLENV_ONELOGIN_URL", "OLENV_PASSWORD"}
+                     "OLENV_ROLE", "OLENV_ONELOGIN_URL", "OLENV_PASSWORD", "OLENV_AGENT"}
     start = result.stdout.index("{")
     assert json.loads(result.stdout[start:])["Arn"] == ROLE_ARN
 

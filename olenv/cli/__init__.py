@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     debug = "--debug" in argv
     try:
-        return _dispatch(argv)
+        from olenv.cli import fast  # the agent's answer, before docopt or settings load
+
+        answered = fast.run(argv)
+        return answered if answered is not None else _dispatch(argv)
     except KeyboardInterrupt:
         sys.stderr.write("\nolenv: interrupted\n")
         return 130

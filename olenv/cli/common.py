@@ -3,7 +3,9 @@
 import sys
 
 from olenv import settings as settings_module
+from olenv.agent import MIN_TTL
 from olenv.credentials import Credentials
+from olenv.errors import UsageError
 from olenv.terminal import Terminal
 
 # docopt option → settings value name
@@ -27,8 +29,27 @@ def load_settings(args) -> settings_module.Settings:
     return settings_module.load(cli)
 
 
-def sign_in(args, terminal: Terminal | None = None) -> Credentials:
-    from olenv import flow
+def notice(args, terminal: Terminal, text: str) -> None:
+    """A line saying what was done; --quiet leaves it out."""
+    if not args.get("--quiet"):
+        terminal.say(text)
+
+
+def min_ttl(args, default: int) -> int:
+    """--min-ttl: seconds the credentials must have left, else olenv signs in again."""
+    value = args.get("--min-ttl")
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise UsageError(f"--min-ttl {value!r} is not a number of seconds")
+    return int(value)
+
+
+def sign_in(args, terminal: Terminal | None = None, ttl: int = MIN_TTL,
+            fresh: bool = False) -> Credentials:
+    """Credentials from the agent when it holds some with more than `ttl` seconds left
+    (--min-ttl overrides), else from a sign-in, which the agent then keeps."""
+    from olenv.agent import session
 
     settings = load_settings(args)
-    return flow.obtain(settings, terminal or Terminal())
+    return session.obtain(settings, terminal or Terminal(), args, min_ttl(args, ttl), fresh)

@@ -2,11 +2,26 @@
 
 import os
 
-from olenv.cli.common import sign_in
+from olenv.agent import EXEC_MIN_TTL
+from olenv.cli.common import min_ttl, sign_in
 from olenv.handover import exec as handover
+from olenv.terminal import Terminal
 
 
 def run(args) -> int:
     handover.refuse_nesting(os.environ, args["--force"])
-    credentials = sign_in(args)
+    if args["--server"]:
+        return _serve(args)
+    credentials = sign_in(args, ttl=EXEC_MIN_TTL)
     return handover.run(args["<command>"], credentials)
+
+
+def _serve(args) -> int:
+    """The command gets a credential server, not keys: they are renewed, through the
+    agent or a new sign-in at the terminal, whenever they have --min-ttl or less left."""
+    from olenv.server import child
+
+    terminal = Terminal()
+    ttl = min_ttl(args, EXEC_MIN_TTL)
+    credentials = sign_in(args, terminal, ttl)
+    return child.run(args["<command>"], credentials, lambda: sign_in(args, terminal, ttl), ttl)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from olenv.cli.common import sign_in
+from olenv.cli.common import notice, sign_in
 from olenv.credentials import iso
 from olenv.handover import awsfile
 from olenv.terminal import Terminal
@@ -15,7 +15,7 @@ def run(args) -> int:
     terminal = Terminal()
     credentials = sign_in(args, terminal)
     written = awsfile.write(path, section, credentials)
-    terminal.say(f"olenv: wrote profile {section!r} to {written} "
-                 f"({credentials.account_id}/{credentials.role_name}, "
-                 f"expires {iso(credentials.expiration)})")
+    notice(args, terminal, f"olenv: wrote profile {section!r} to {written} "
+                           f"({credentials.account_id}/{credentials.role_name}, "
+                           f"expires {iso(credentials.expiration)})")
     return 0

@@ -6,16 +6,18 @@ COMMANDS = {
     "export": "olenv.cli.export",
     "credential-process": "olenv.cli.credential_process",
     "login": "olenv.cli.login",
+    "agent": "olenv.cli.agent",
 }
 
 USAGE = """\
 olenv: AWS credentials through OneLogin, handed over without touching disk.
 
 Usage:
-  olenv exec [options] [--force] [--] <command>...
+  olenv exec [options] [--force] [--server] [--] <command>...
   olenv export [options] [--shell=<shell>] [--format=<format>] [--force]
   olenv credential-process [options]
   olenv login [options] [--file=<file>]
+  olenv agent (start | stop | status)
   olenv (-h | --help)
   olenv --version
 
@@ -25,6 +27,8 @@ Commands:
   export               Print shell code that sets AWS_* (eval "$(olenv export)").
   credential-process   Print AWS credential_process JSON (for ~/.aws/config).
   login                Write the credentials to a profile of ~/.aws/credentials.
+  agent                Start, stop or list the in-memory session agent, which every
+                       command asks first (started on demand; holds nothing on disk).
 
 Options:
   -p NAME, --profile=NAME             Profile of onelogin.aws.json; with login also the
@@ -53,6 +57,14 @@ Options:
                                       or AWS_SHARED_CREDENTIALS_FILE).
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.
+  --min-ttl=SECONDS                   Reuse the agent's credentials only with more than this
+                                      left (default: 300; exec: 900).
+  --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).
+  --server                            exec: serve credentials to the command on 127.0.0.1
+                                      (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they
+                                      near expiry, instead of setting the keys.
+  -q, --quiet                         No notices of what was done: only errors, warnings,
+                                      prompts and the output itself.
   --debug                             Show a traceback on errors.
   -h, --help                          Show this text.
   --version                           Show the version.

@@ -1,0 +1,99 @@
+"""The agent's fast path, as ratios to `python -c pass` measured in the same run.
+
+    .venv/bin/python bench/agent.py [--runs N]
+
+Signs in once against the test bed's fake OneLogin and moto's STS (starting an
+agent in a temporary runtime directory), then times cache hits, and counts the
+OneLogin sign-ins of 10 consecutive `olenv export` runs (goal: 1). The cache
+hit of `olenv export` should cost no more than 2.5× the floor.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fakes.onelogin import FakeOneLogin  # noqa: E402
+
+BIN = Path(sys.executable).parent
+OLENV = str(BIN / "olenv")
+GOAL = 2.5
+
+
+def run(argv, env):
+    result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                            start_new_session=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {result.stderr.decode()[-500:]}")
+
+
+def timed(commands: dict[str, list[str]], env, runs) -> dict[str, float]:
+    """Median seconds of each command, the commands interleaved so noise hits all alike."""
+    samples = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, argv in commands.items():
+            start = time.perf_counter()
+            run(argv, env)
+            samples[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    runs = parser.parse_args().runs
+
+    from moto.server import ThreadedMotoServer
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    with FakeOneLogin() as onelogin, tempfile.TemporaryDirectory() as home, \
+            tempfile.TemporaryDirectory(prefix="olenv-bench-") as runtime:
+        onelogin.add_user("alice@example.com", "pw")
+        settings = Path(home, ".onelogin")
+        settings.mkdir()
+        (settings / "onelogin.sdk.json").write_text(json.dumps(
+            {"client_id": onelogin.client_id, "client_secret": onelogin.client_secret}))
+        (settings / "onelogin.aws.json").write_text(json.dumps(
+            {"app_id": onelogin.app_id, "subdomain": onelogin.subdomain,
+             "username": "alice@example.com", "aws_region": "eu-west-1"}))
+        env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": home,
+               "XDG_RUNTIME_DIR": runtime, "OLENV_AGENT_IDLE": "300",
+               "OLENV_ONELOGIN_URL": onelogin.url, "OLENV_PASSWORD": "pw",
+               "AWS_ENDPOINT_URL_STS": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+        export = [OLENV, "export", "--shell", "bash"]
+        try:
+            for _ in range(10):
+                run(export, env)
+            sign_ins = onelogin.count("saml_assertion")
+            times = timed({
+                "python -c pass": [sys.executable, "-c", "pass"],
+                "olenv export --shell bash (agent hit)": export,
+                "olenv credential-process (agent hit)": [OLENV, "credential-process"],
+                "olenv exec -- true (agent hit)": [OLENV, "exec", "--", "true"],
+                "olenv export --shell bash --no-agent (sign-in)": export + ["--no-agent"],
+            }, env, runs)
+        finally:
+            subprocess.run([OLENV, "agent", "stop"], env=env, capture_output=True)
+    moto.stop()
+    floor = times["python -c pass"]
+    print(f"{'command':48} {'median ms':>10} {'× python -c pass':>17}")
+    for name, seconds in times.items():
+        print(f"{name:48} {seconds * 1000:10.1f} {seconds / floor:17.2f}")
+    ratio = times["olenv export --shell bash (agent hit)"] / floor
+    print(f"\nexport cache hit: {ratio:.2f}× the floor (goal ≤ {GOAL}×); "
+          f"OneLogin sign-ins for 10 consecutive exports: {sign_ins} (goal: 1)")
+    return 0 if ratio <= GOAL and sign_ins == 1 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

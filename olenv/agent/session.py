@@ -1,0 +1,87 @@
+"""The full path's use of the agent: ask it, else sign in (reusing an assertion it holds),
+then leave the result with it, starting it if none is running.
+
+The agent is a cache: when it is off, missing, dead or refused, the command
+works exactly as without it.
+"""
+
+import os
+import sys
+from datetime import datetime, timezone
+
+from olenv.agent import client, keys
+from olenv.agent.store import credentials as from_record
+from olenv.agent.store import record
+from olenv.credentials import Credentials
+from olenv.errors import ConfigError, OlenvError
+
+
+class AgentSession:
+    """The agent as one olenv run sees it; an unsafe directory turns it off with a warning."""
+
+    def __init__(self, env=os.environ):
+        self.env = env
+        self.usable = True
+
+    def _call(self, message: dict) -> dict | None:
+        if not self.usable:
+            return None
+        try:
+            reply = client.call(message, self.env)
+        except ConfigError as exc:
+            self._give_up(exc)
+            return None
+        return reply if reply and reply.get("ok") else None
+
+    def _give_up(self, exc: Exception) -> None:
+        self.usable = False
+        sys.stderr.write(f"olenv: warning: not using the agent: {exc}\n")
+
+    def lookup(self, key: str, fast: str | None, min_ttl: float) -> Credentials | None:
+        reply = self._call({"op": "get", "key": key, "fast": fast, "min_ttl": min_ttl})
+        held = reply and reply.get("credentials")
+        return from_record(held) if held else None
+
+    def keep(self, key: str, fast: str | None, credentials: Credentials) -> None:
+        self._deliver({"op": "put", "key": key, "fast": fast, "credentials": record(credentials)})
+
+    def _deliver(self, message: dict) -> None:
+        """Send, starting the agent first if none answers."""
+        if self._call(message) is None and self.usable:
+            try:
+                client.start(self.env)
+            except OlenvError as exc:
+                self._give_up(exc)
+                return
+            self._call(message)
+
+    # flow.obtain's assertion cache
+    def assertion(self, settings) -> str | None:
+        reply = self._call({"op": "get_assertion", "key": keys.assertion_key(settings)})
+        return reply and reply.get("b64")
+
+    def keep_assertion(self, settings, assertion) -> None:
+        ends = [end for end in (assertion.not_on_or_after, assertion.session_not_on_or_after)
+                if end is not None]
+        if ends and min(ends) > datetime.now(timezone.utc):
+            self._deliver({"op": "put_assertion", "key": keys.assertion_key(settings),
+                           "b64": assertion.b64, "until": min(ends).timestamp()})
+
+
+def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False) -> Credentials:
+    """Credentials with more than min_ttl seconds left, from the agent or a sign-in.
+
+    fresh: sign in (or reuse a held assertion) even if the agent holds a session.
+    """
+    from olenv import flow
+
+    agent = AgentSession() if client.wanted(bool(args.get("--no-agent"))) else None
+    key, fast = keys.session_key(settings), keys.fast_key(keys.selecting(args))
+    if agent and not fresh:
+        held = agent.lookup(key, fast, min_ttl)
+        if held:
+            return held
+    credentials = flow.obtain(settings, terminal, assertions=agent)
+    if agent:
+        agent.keep(key, fast, credentials)
+    return credentials

@@ -1,0 +1,132 @@
+"""The fast path: export, exec and credential-process answered by the agent.
+
+It reads only the options that select a session, with plain code, and asks
+the agent for the finished output under the fast key (olenv.agent.keys), so a
+hit imports neither docopt nor settings, boto3, lxml or any HTTP code. Anything
+unusual (an option it does not know, a bad value, no agent, a miss, any
+error) returns None and the full path runs, which reports errors properly and
+leaves its result with the agent for next time.
+"""
+
+import os
+import sys
+
+from olenv.agent import EXEC_MIN_TTL, MIN_TTL
+from olenv.agent.keys import SELECTING
+
+COMMANDS = ("export", "exec", "credential-process")
+SHORT = {"-p": "--profile", "-c": "--config-file-path", "-u": "--onelogin-username",
+         "-a": "--onelogin-app-id", "-d": "--onelogin-subdomain", "-r": "--region",
+         "-z": "--duration", "-q": "--quiet"}
+# Options a hit does not need but may ignore: they only steer a sign-in or its output.
+VALUED = {*SELECTING, "--shell", "--format", "--min-ttl", "--otp", "--mfa-device",
+          "--push-interval", "--push-timeout", "--ip", "--saml-api-version"}
+FLAGS = {"--force", "--debug", "--role-order", "--quiet"}
+# Options the usage text allows only on some commands.
+ONLY = {"--force": ("exec", "export"), "--shell": ("export",), "--format": ("export",)}
+
+
+def run(argv: list[str]) -> int | None:
+    """The exit status of a command the agent answered, or None for the full path."""
+    if not argv or argv[0] not in COMMANDS or os.environ.get("OLENV_AGENT", "").lower() in (
+            "off", "0", "no", "false"):
+        return None
+    try:
+        parsed = parse(argv)
+        return None if parsed is None else answer(*parsed)
+    except Exception:  # noqa: BLE001 - never a wrong answer: the full path decides
+        return None
+
+
+def parse(argv: list[str]) -> tuple[str, dict, list[str]] | None:
+    command, rest = argv[0], argv[1:]
+    options: dict[str, str | bool] = {}
+    words: list[str] = []
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--":
+            words += rest
+            break
+        if not arg.startswith("-") or arg == "-":
+            if command != "exec" or any(word.startswith("-") for word in rest):
+                return None  # docopt would read options after the command: let it
+            words = [arg, *rest]
+            break
+        name, eq, value = arg.partition("=")
+        if not eq and name in SHORT:
+            name = SHORT[name]
+        elif not eq and len(arg) > 2 and arg[:2] in SHORT and not arg.startswith("--"):
+            name, value, eq = SHORT[arg[:2]], arg[2:], "="
+        if name in FLAGS and not eq:
+            options[name] = True
+        elif name in VALUED:
+            if not eq:
+                if not rest:
+                    return None
+                value = rest.pop(0)
+            options[name] = value
+        else:
+            return None
+        if command not in ONLY.get(name, COMMANDS):
+            return None
+    if (command == "exec") != bool(words):
+        return None
+    return command, options, words
+
+
+def answer(command: str, options: dict, words: list[str]) -> int | None:
+    from olenv.agent import client, keys
+
+    ttl = options.get("--min-ttl", str(EXEC_MIN_TTL if command == "exec" else MIN_TTL))
+    if not ttl.isdigit():
+        return None
+    request = {"op": "fast", "min_ttl": int(ttl),
+               "fast": keys.fast_key({k: v for k, v in options.items() if k in SELECTING})}
+    if command == "credential-process":
+        request["render"] = "process"
+    elif command == "exec":
+        if os.environ.get("OLENV_PROFILE") and not options.get("--force"):
+            return None  # the full path explains the nesting refusal
+        request["render"] = "env"
+    else:
+        fmt = options.get("--format") or "env"
+        if fmt not in ("env", "dotenv", "json") or (sys.stdout.isatty() and not options.get("--force")):
+            return None
+        request.update(render="export", format=fmt, shell=None)
+        if fmt == "env":
+            from olenv import shells
+
+            request["shell"] = shells.detect(options.get("--shell")).name
+    reply = client.call(request)
+    if not reply or not reply.get("ok") or not reply.get("found"):
+        return None
+    if command == "exec":
+        from olenv.handover import exec as handover
+
+        return handover.run(words, _Held(reply["env"]))
+    sys.stdout.write(reply["text"])
+    sys.stdout.flush()
+    if command == "export" and not options.get("--quiet"):
+        _say(f"olenv: {reply['summary']}")
+    return 0
+
+
+class _Held:
+    """The agent's answer as handover.exec reads credentials."""
+
+    def __init__(self, env: dict):
+        self._env = env
+
+    def env(self) -> dict:
+        return self._env
+
+
+def _say(text: str) -> None:
+    """A notice on the terminal, else stderr, as olenv.terminal does it."""
+    try:
+        fd = os.open("/dev/tty", os.O_WRONLY | os.O_NOCTTY)
+    except OSError:
+        sys.stderr.write(text + "\n")
+        return
+    with open(fd, "w", encoding="utf-8", errors="replace") as tty:
+        tty.write(text + "\n")
