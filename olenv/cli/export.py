@@ -20,6 +20,10 @@ def run(args) -> int:
     if sys.stdout.isatty() and not args["--force"]:
         raise UsageError('export prints secrets for eval: run  eval "$(olenv export)"  '
                          "(or pass --force to print them here)")
+    if args["--olenv-file"]:
+        from olenv import dotolenv
+
+        dotolenv.load_into(args, args["--olenv-file"])  # refused unless allowed
     terminal = Terminal()
     credentials = sign_in(args, terminal)
     sys.stdout.write(handover.render(credentials, fmt, shell))

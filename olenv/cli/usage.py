@@ -7,6 +7,10 @@ COMMANDS = {
     "credential-process": "olenv.cli.credential_process",
     "login": "olenv.cli.login",
     "agent": "olenv.cli.agent",
+    "hook": "olenv.cli.hook",
+    "allow": "olenv.cli.allow",
+    "deny": "olenv.cli.deny",
+    "completion": "olenv.cli.completion",
 }
 
 USAGE = """\
@@ -14,10 +18,14 @@ olenv: AWS credentials through OneLogin, handed over without touching disk.
 
 Usage:
   olenv exec [options] [--force] [--server] [--] <command>...
-  olenv export [options] [--shell=<shell>] [--format=<format>] [--force]
+  olenv export [options] [--shell=<shell>] [--format=<format>] [--force] [--olenv-file=<file>]
   olenv credential-process [options]
   olenv login [options] [--file=<file>]
   olenv agent (start | stop | status)
+  olenv hook <shell>
+  olenv allow [--session] [<path>]
+  olenv deny [<path>]
+  olenv completion <shell>
   olenv (-h | --help)
   olenv --version
 
@@ -29,6 +37,11 @@ Commands:
   login                Write the credentials to a profile of ~/.aws/credentials.
   agent                Start, stop or list the in-memory session agent, which every
                        command asks first (started on demand; holds nothing on disk).
+  hook                 Print the prompt hook for bash, zsh or fish: in a tree whose .olenv
+                       you allowed, the shell holds that profile's credentials.
+  allow                Trust the .olenv of <path> (default: the nearest one) as it is now.
+  deny                 Withdraw that trust.
+  completion           Print the tab completion for bash, zsh or fish.
 
 Options:
   -p NAME, --profile=NAME             Profile of onelogin.aws.json; with login also the
@@ -57,6 +70,9 @@ Options:
                                       or AWS_SHARED_CREDENTIALS_FILE).
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.
+  --olenv-file=<file>                 export: take the profile and role from this .olenv,
+                                      only if allowed (the prompt hook's call).
+  --session                           allow: only until you log out.
   --min-ttl=SECONDS                   Reuse the agent's credentials only with more than this
                                       left (default: 300; exec: 900).
   --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).

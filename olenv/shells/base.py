@@ -33,6 +33,21 @@ class Shell:
             (self.unset(name) if value is None else self.set(name, value)) + "\n"
             for name, value in changes.items())
 
+    # The prompt hook: this shell's code giving the olenv program and the managed names
+    # (fields {program}, quoted, and {names}), then shell/olenv.<name>; empty: no hook.
+    hook_prelude = ""
+
+    def hook(self, program: str, names) -> str:
+        if not self.hook_prelude:
+            from olenv.errors import UsageError
+
+            raise UsageError(f"no prompt hook for {self.name}: choose bash, zsh or fish")
+        from olenv.hooks import source
+
+        prelude = self.hook_prelude.format(program=self.quote(program),
+                                           names=" ".join(map(_checked, names)))
+        return prelude + source(f"olenv.{self.name}")
+
     def _quote(self, value: str) -> str:
         raise NotImplementedError
 

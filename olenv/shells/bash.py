@@ -14,6 +14,7 @@ class Bash(Shell):
     set_format = "export {name}={value};"
     # -v: without it, bash removes a function of that name when no such variable exists.
     unset_format = "unset -v {name};"
+    hook_prelude = "_olenv_bin={program}\n_olenv_vars=({names})\n"
 
     def _quote(self, value: str) -> str:
         if value and BARE.issuperset(value):

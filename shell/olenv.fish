@@ -1,0 +1,197 @@
+# olenv's prompt hook for fish 3.5 or later: `olenv hook fish | source` in config.fish.
+# (olenv hook prints _olenv_bin and _olenv_vars, the managed variables, before this.)
+#
+# In a tree whose .olenv was allowed, the shell holds that profile's credentials;
+# leaving it puts back exactly what was there before. A prompt costs one string
+# comparison: only a new $PWD walks up for .olenv (builtins only), and only a
+# different file, or credentials near expiry, runs olenv, which checks the trust.
+# It runs at each prompt and at each cd, so `cd app; and terraform plan` works.
+#
+# State, in unexported global variables:
+#   _olenv_pwd          the directory last looked at
+#   _olenv_file         the .olenv that applies ("" none), whether or not it worked
+#   _olenv_active       1 while olenv's values are set
+#   _olenv_saved        "x" (exported) or "-" and the name of each global set before;
+#   _olenv_old_NAME     its value then (the user's own, kept in this shell only)
+#   _olenv_expires      the credentials' expiry and _olenv_renew the next renewal, in epoch
+#                       seconds; _olenv_next the next time a prompt has anything to do, in
+#                       seconds after _olenv_base, the time / was last modified
+#   OLENV_MINUTES_LEFT  for the prompt
+
+function _olenv_hook --on-event fish_prompt --on-variable PWD
+    if test "$PWD" != "$_olenv_pwd"
+        set -g _olenv_pwd $PWD
+        _olenv_find
+        test "$_olenv_found" = "$_olenv_file"; or _olenv_enter
+    end
+    # Credentials held: at the next renewal or minute boundary, renew or count down.
+    if test $_olenv_expires != 0
+        set -l now (path mtime /; path mtime --relative /)
+        if test "$now[1]" != "$_olenv_base" -o $now[2] -ge $_olenv_next
+            _olenv_tick (math $now[1] + $now[2])
+        end
+    end
+end
+
+# The nearest .olenv at or above $PWD, into _olenv_found: the ancestors built from one split.
+function _olenv_find
+    set -g _olenv_found ''
+    set -l dir ''
+    set -l dirs ''
+    for part in (string split -n / -- $PWD)
+        set dir "$dir/$part"
+        set -p dirs $dir
+    end
+    for dir in $dirs
+        if test -f "$dir/.olenv"
+            set -g _olenv_found "$dir/.olenv"
+            return 0
+        end
+    end
+end
+
+function _olenv_enter
+    _olenv_leave
+    # Recorded first: a failed or interrupted sign-in is not retried at every prompt.
+    set -g _olenv_file $_olenv_found
+    test -z "$_olenv_file"; or _olenv_fetch
+end
+
+function _olenv_fetch
+    # Each statement olenv prints is one line: the lines joined again are its code.
+    set -l code (_olenv_run); or return 1
+    test $_olenv_active = 1; or _olenv_save
+    string join \n -- $code | source
+    _olenv_times
+end
+
+# olenv for _olenv_file, seeing the variables as they were before olenv's: function-scoped
+# ones shadow the globals for the child (fish runs (...) in this process, not a subshell).
+function _olenv_run
+    if test $_olenv_active = 1
+        for name in $_olenv_vars
+            set -f $name
+        end
+        for entry in $_olenv_saved
+            set -l name (string sub -s 2 -- $entry)
+            set -l old _olenv_old_$name
+            if string match -q 'x*' -- $entry
+                set -fx $name $$old
+            end
+        end
+    end
+    command $_olenv_bin export --shell fish --min-ttl 900 --olenv-file $_olenv_file
+end
+
+function _olenv_save
+    set -g _olenv_saved
+    for name in $_olenv_vars
+        # Only globals: olenv's `set -gx` shadows a universal one, which its `set -eg` uncovers.
+        set -qg $name; or continue
+        if set -qgx $name
+            set -ga _olenv_saved x$name
+        else
+            set -ga _olenv_saved -$name
+        end
+        set -g _olenv_old_$name $$name
+    end
+end
+
+function _olenv_leave
+    test $_olenv_active = 1; or return 0
+    for name in $_olenv_vars
+        set -qg $name; and set -eg $name
+    end
+    for entry in $_olenv_saved
+        set -l name (string sub -s 2 -- $entry)
+        set -l old _olenv_old_$name
+        if string match -q 'x*' -- $entry
+            set -gx $name $$old
+        else
+            set -g $name $$old
+        end
+        set -eg $old
+    end
+    set -g _olenv_saved
+    set -g _olenv_active 0
+    set -g _olenv_expires 0
+    set -qg OLENV_MINUTES_LEFT; and set -eg OLENV_MINUTES_LEFT
+end
+
+# Now, in epoch seconds, without a process: fish has no clock variable, but `path mtime`
+# gives a file's time and its age.
+function _olenv_now
+    math (path mtime /) + (path mtime --relative /)
+end
+
+# After new credentials: their expiry (UTC, as AWS_CREDENTIAL_EXPIRATION says it) in epoch
+# seconds, by the civil-calendar arithmetic.
+function _olenv_times
+    set -g _olenv_active 1
+    set -g _olenv_expires 0
+    set -l t (string match -r '^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$' -- "$AWS_CREDENTIAL_EXPIRATION")
+    or return 0
+    set -l y $t[2]
+    set -l m (math $t[3] + 9)
+    if test $m -gt 12
+        set m (math $m - 12)
+    else
+        set y (math $y - 1)
+    end
+    set -g _olenv_expires (math "(floor($y / 400) * 146097 + $y % 400 * 365 + floor($y % 400 / 4)" \
+        "- floor($y % 400 / 100) + floor((153 * $m + 2) / 5) + $t[4] - 1 - 719468) * 86400" \
+        "+ $t[5] * 3600 + $t[6] * 60 + $t[7]")
+    set -l now (_olenv_now)
+    set -g _olenv_renew (math "max($_olenv_expires - 600, $now + 60)")
+    _olenv_tick $now
+end
+
+# The minutes left, and the next time a prompt has anything to do: a renewal, or the
+# minutes left dropping by one.
+function _olenv_tick -a now
+    if test $now -ge $_olenv_renew
+        _olenv_renewal $now
+        test $_olenv_expires != 0; or return 0
+    end
+    set -g OLENV_MINUTES_LEFT (math "floor(max(0, $_olenv_expires - $now) / 60)")
+    # As an age of / (what a prompt reads in one go), which holds while / is not modified.
+    set -g _olenv_base (path mtime /)
+    set -g _olenv_next (math "min($_olenv_renew, $_olenv_expires - 60 * $OLENV_MINUTES_LEFT + 1)" \
+        - $_olenv_base)
+end
+
+# Near expiry: new credentials (the agent's, or a sign-in), else the old ones until they end.
+function _olenv_renewal -a now
+    if _olenv_fetch
+        return 0
+    else if test $now -ge $_olenv_expires
+        _olenv_leave
+    else
+        set -g _olenv_renew $_olenv_expires
+    end
+end
+
+# olenv allow and deny change what applies here: look again at the next prompt.
+function olenv
+    command $_olenv_bin $argv
+    set -l ret $status
+    if contains -- "$argv[1]" allow deny
+        set -g _olenv_pwd ''
+        set -g _olenv_file .
+    end
+    return $ret
+end
+
+# Sourced again (a re-read config.fish), the hook keeps its state.
+set -q _olenv_pwd; or set -g _olenv_pwd ''
+set -q _olenv_file; or set -g _olenv_file ''
+set -q _olenv_active; or set -g _olenv_active 0
+set -q _olenv_expires; or set -g _olenv_expires 0
+set -q _olenv_renew; or set -g _olenv_renew 0
+set -q _olenv_next; or set -g _olenv_next 0
+set -q _olenv_base; or set -g _olenv_base 0
+set -q _olenv_saved; or set -g _olenv_saved
+if string match -qr '^3\.[0-4]\.' -- $version
+    echo "olenv: the prompt hook needs fish 3.5 or later, not $version" >&2
+    functions -e _olenv_hook
+end

@@ -1,0 +1,146 @@
+# olenv's prompt hook for zsh: eval "$(olenv hook zsh)" at the end of ~/.zshrc.
+# (olenv hook prints _olenv_bin and _olenv_vars, the managed variables, before this.)
+#
+# In a tree whose .olenv was allowed, the shell holds that profile's credentials;
+# leaving it puts back exactly what was there before. A prompt costs one string
+# comparison: only a new $PWD walks up for .olenv (builtins only), and only a
+# different file, or credentials near expiry, runs olenv, which checks the trust.
+# It runs at each prompt and at each cd (chpwd), so `cd app && terraform plan` works.
+#
+# State, in unexported variables:
+#   _olenv_pwd          the directory last looked at
+#   _olenv_file         the .olenv that applies ("" none), whether or not it worked
+#   _olenv_active       1 while olenv's values are set
+#   _olenv_saved        "x" (exported) or "-" and the name of each variable set before;
+#   _olenv_old_NAME     its value then (the user's own, kept in this shell only)
+#   _olenv_expires      the credentials' expiry and _olenv_renew the next renewal, in epoch seconds
+#   OLENV_MINUTES_LEFT  for the prompt
+
+# zsh keeps $? across precmd and chpwd. The user's options (ksh_arrays, nounset,
+# warn_create_global...) stay out of everything but this first part, which they cannot upset.
+_olenv_hook() {
+    [[ $PWD == "$_olenv_pwd" ]] || _olenv_moved
+    # Credentials held: renew them near expiry, and keep the minutes left current.
+    if ((_olenv_expires)); then
+        ((EPOCHSECONDS < _olenv_renew)) || _olenv_renewal
+        if ((_olenv_expires)); then
+            ((OLENV_MINUTES_LEFT = EPOCHSECONDS < _olenv_expires ? (_olenv_expires - EPOCHSECONDS) / 60 : 0))
+        fi
+    fi
+}
+
+_olenv_moved() {
+    emulate -L zsh
+    _olenv_pwd=$PWD
+    _olenv_find
+    [[ $_olenv_found == "$_olenv_file" ]] || _olenv_enter
+}
+
+# The nearest .olenv at or above $PWD, into _olenv_found.
+_olenv_find() {
+    local dir=${PWD%/}
+    _olenv_found=
+    while :; do
+        if [[ -f $dir/.olenv ]]; then
+            _olenv_found=$dir/.olenv
+            return 0
+        fi
+        [[ -n $dir ]] || return 0
+        dir=${dir%/*}
+    done
+}
+
+_olenv_enter() {
+    _olenv_leave
+    # Recorded first: a failed or interrupted sign-in is not retried at every prompt.
+    _olenv_file=$_olenv_found
+    [[ -z $_olenv_file ]] || _olenv_fetch
+}
+
+# Runs olenv for _olenv_file with the variables as they were before olenv's, then applies its code.
+_olenv_fetch() {
+    local code
+    code=$(_olenv_leave; command "$_olenv_bin" export --shell zsh --min-ttl 900 \
+        --olenv-file "$_olenv_file") || return 1
+    ((_olenv_active)) || _olenv_save
+    eval "$code"
+    _olenv_times
+}
+
+_olenv_save() {
+    local name
+    _olenv_saved=()
+    for name in "${_olenv_vars[@]}"; do
+        ((${+parameters[$name]})) || continue
+        if [[ ${parameters[$name]} == *-export* ]]; then
+            _olenv_saved+=("x$name")
+        else
+            _olenv_saved+=("-$name")
+        fi
+        typeset -g "_olenv_old_$name=${(P)name}"
+    done
+}
+
+_olenv_leave() {
+    ((_olenv_active)) || return 0
+    local name entry old
+    for name in "${_olenv_vars[@]}"; do
+        unset "$name"
+    done
+    for entry in "${_olenv_saved[@]}"; do
+        name=${entry#?} old=_olenv_old_${entry#?}
+        typeset -g "$name=${(P)old}"
+        [[ $entry != x* ]] || export "$name"
+        unset "$old"
+    done
+    _olenv_saved=() _olenv_active=0 _olenv_expires=0
+    unset OLENV_MINUTES_LEFT
+}
+
+# After new credentials: their expiry (UTC, as AWS_CREDENTIAL_EXPIRATION says it) in epoch
+# seconds, by the civil-calendar arithmetic, so that no prompt needs `date`.
+_olenv_times() {
+    local e=${AWS_CREDENTIAL_EXPIRATION-} now=$EPOCHSECONDS y m
+    _olenv_active=1 _olenv_expires=0
+    [[ $e == [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z ]] ||
+        return 0
+    ((y = 10#${e:0:4}, m = 10#${e:5:2}, y -= m <= 2,
+      _olenv_expires = (y / 400 * 146097 + y % 400 * 365 + y % 400 / 4 - y % 400 / 100
+                        + (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + 10#${e:8:2} - 1 - 719468) * 86400
+                       + 10#${e:11:2} * 3600 + 10#${e:14:2} * 60 + 10#${e:17:2},
+      _olenv_renew = _olenv_expires - 600 < now + 60 ? now + 60 : _olenv_expires - 600))
+    ((OLENV_MINUTES_LEFT = (_olenv_expires - now) / 60))
+}
+
+# Near expiry: new credentials (the agent's, or a sign-in), else the old ones until they end.
+_olenv_renewal() {
+    emulate -L zsh
+    if _olenv_fetch; then
+        return 0
+    elif ((EPOCHSECONDS >= _olenv_expires)); then
+        _olenv_leave
+    else
+        _olenv_renew=$_olenv_expires
+    fi
+}
+
+# olenv allow and deny change what applies here: look again at the next prompt.
+function olenv {
+    command "$_olenv_bin" "$@"
+    local ret=$?
+    case ${1-} in
+        allow | deny) _olenv_pwd= _olenv_file=. ;;
+    esac
+    return ret
+}
+
+# Evaluated again (a re-read ~/.zshrc), the hook keeps its state and is added only once.
+zmodload zsh/datetime  # EPOCHSECONDS, without a process
+typeset -g _olenv_pwd=${_olenv_pwd-} _olenv_file=${_olenv_file-} _olenv_found=${_olenv_found-}
+typeset -g _olenv_active=${_olenv_active-0}
+typeset -g _olenv_expires=${_olenv_expires-0} _olenv_renew=${_olenv_renew-0}
+((${+_olenv_saved})) || typeset -ga _olenv_saved
+typeset -ga precmd_functions chpwd_functions
+# First, so that hooks after it (starship's, the user's) see the new values.
+((${precmd_functions[(Ie)_olenv_hook]})) || precmd_functions=(_olenv_hook $precmd_functions)
+((${chpwd_functions[(Ie)_olenv_hook]})) || chpwd_functions=(_olenv_hook $chpwd_functions)

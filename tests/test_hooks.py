@@ -1,0 +1,300 @@
+"""The prompt hooks in real interactive bash, zsh and fish, driven through a pseudo-terminal:
+entering, leaving and switching trees, trust, exact restore, and no process per prompt."""
+
+import re
+import shlex
+import subprocess
+from datetime import datetime, timezone
+
+import pexpect
+import pytest
+from conftest import OLENV, require, run_olenv
+from fakes.saml import role_value
+
+SHELLS = ["bash", "zsh", "fish"]
+PROMPT = "@@P@@ "
+ACCOUNT = "111111111111"
+SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+class Shell:
+    """One interactive shell with the hook installed, its prompt reduced to PROMPT."""
+
+    RC = {
+        "bash": "PS1=%(prompt)s\nPS2=\n%(pre)s\neval \"$(%(olenv)s hook bash)\"\n",
+        "zsh": "PS1=%(prompt)s\nPS2=\nunsetopt prompt_sp\n%(pre)s\neval \"$(%(olenv)s hook zsh)\"\n",
+        "fish": "function fish_prompt; printf %%s %(prompt)s; end\nfunction fish_greeting; end\n"
+                "%(pre)s\n%(olenv)s hook fish | source\n",
+    }
+
+    def __init__(self, kind, env, tmp, *, pre="", wrap=()):
+        self.kind = kind
+        require(kind)
+        rc = tmp / f"rc.{kind}"
+        rc.write_text(self.RC[kind] % {"prompt": shlex.quote(PROMPT), "pre": pre,
+                                       "olenv": " ".join(map(shlex.quote, OLENV))})
+        env = {**env, "TERM": "dumb"}
+        argv = {"bash": ["bash", "--noprofile", "--rcfile", str(rc), "-i"],
+                "zsh": ["zsh", "-i"],
+                "fish": ["fish", "--no-config", "-i", "-C", f"source {shlex.quote(str(rc))}"]}[kind]
+        if kind == "zsh":
+            (tmp / ".zshrc").write_text(rc.read_text())
+            env["ZDOTDIR"] = str(tmp)
+        argv = [*wrap, *argv]
+        self.child = pexpect.spawn(argv[0], argv[1:], env=env, cwd=str(tmp), timeout=30,
+                                   encoding="utf-8", dimensions=(50, 500))
+        self.child.expect_exact(PROMPT)
+        self.lines = 0
+
+    def run(self, line: str) -> str:
+        """Type a command line; what the terminal showed from it until the next prompt.
+
+        Markers printed around the line (their text differs from what is typed) find the
+        output among the echo and redraws of the line; the hook's own output comes after
+        the line in bash and zsh, during a cd in fish."""
+        self.lines += 1
+        begin, end = f"__B{self.lines}__", f"__E{self.lines}__"
+        self.child.sendline(f"printf '__%s__\\n' B{self.lines}; {line}; printf '__%s__\\n' E{self.lines}")
+        self.child.expect_exact(begin)
+        self.child.expect_exact(end)
+        shown = self.child.before
+        self.child.expect_exact(PROMPT)
+        lines = (shown + self.child.before).replace("\r", "").split("\n")
+        # fish marks output that lacked a final newline with a ⏎ line: not the command's.
+        return "\n".join(line for line in lines if line.strip(" ⏎"))
+
+    def cd(self, path) -> str:
+        return self.run(f"cd {shlex.quote(str(path))}")
+
+    def value(self, name: str) -> str | None:
+        """A variable as the shell holds it (exported or not), or None when unset."""
+        if self.kind == "fish":
+            line = f"if set -q {name}; printf '<%s>' \"${name}\"; else; echo '<unset>'; end"
+        else:
+            line = f"printf '<%s>' \"${{{name}-unset}}\""
+        out = self.run(line)
+        value = re.search(r"<(.*)>", out, re.S).group(1)
+        return None if value == "unset" else value
+
+    def environ(self) -> dict[str, str]:
+        """The environment a child of the shell gets."""
+        out = self.run("env | grep -E '^(AWS|OLENV)_' | sort")
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+    def close(self):
+        self.child.sendline("exit")
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+
+
+def managed(environ: dict) -> dict:
+    # The test bed's own settings for olenv are not what the hook manages.
+    return {k: v for k, v in environ.items()
+            if k not in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_ENDPOINT_URL_STS",
+                         "AWS_EC2_METADATA_DISABLED", "OLENV_ONELOGIN_URL", "OLENV_PASSWORD",
+                         "OLENV_AGENT")}
+
+
+@pytest.fixture
+def world(onelogin, env, tmp_path):
+    """A user of one role, and two allowed trees: dev, and prod in another region."""
+    onelogin.add_user("alice@example.com", "pw", roles=[role_value(ACCOUNT, "Admin")])
+    env["OLENV_PASSWORD"] = "pw"
+    for name, text in (("dev", "profile: dev\n"), ("prod", "profile: prod\naws_region: us-west-2\n")):
+        tree = tmp_path / name
+        (tree / "sub" / "deeper").mkdir(parents=True)
+        (tree / ".olenv").write_text(text)
+        assert run_olenv(["allow", str(tree)], env).returncode == 0
+    return env
+
+
+@pytest.fixture
+def shell(request, world, tmp_path):
+    opened = []
+
+    def start(kind, **kwargs):
+        opened.append(Shell(kind, world, tmp_path, **kwargs))
+        return opened[-1]
+
+    yield start
+    for one in opened:
+        if one.child.isalive():
+            one.child.close(force=True)
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_enter_switch_and_leave_restore_exactly(shell, tmp_path, kind):
+    sh = shell(kind)
+    before = {"bash": "export AWS_REGION=\"it's 'mine'\" AWS_PROFILE=own; OLENV_ROLE=local",
+              "zsh": "export AWS_REGION=\"it's 'mine'\" AWS_PROFILE=own; OLENV_ROLE=local",
+              "fish": "set -gx AWS_REGION \"it's 'mine'\"; set -gx AWS_PROFILE own; "
+                      "set -g OLENV_ROLE local"}[kind]
+    sh.run(before)
+    outside = sh.environ()
+
+    said = sh.cd(tmp_path / "dev" / "sub")
+    assert re.search(rf"olenv: dev \({ACCOUNT}/Admin, eu-west-1, (59|60) min\)", said), said
+    inside = sh.environ()
+    assert (inside["OLENV_PROFILE"], inside["OLENV_ACCOUNT_ID"], inside["OLENV_ROLE"]) == (
+        "dev", ACCOUNT, "Admin")
+    assert inside["AWS_ACCESS_KEY_ID"].startswith("ASIA") and "AWS_PROFILE" not in inside
+    assert sh.value("OLENV_MINUTES_LEFT") in ("59", "60")
+    # The hook's bookkeeping: unexported, and free of the secrets it set.
+    listing = sh.run("set")
+    assert "_olenv_pwd" in listing and "_olenv" not in sh.run("env")
+    book = [line for line in listing.splitlines() if line.startswith("_olenv")]
+    assert not [line for line in book for name in SECRETS if inside[name] in line]
+
+    assert sh.cd(tmp_path / "dev" / "sub" / "deeper") == ""  # the same tree: nothing to say
+    said = sh.cd(tmp_path / "prod")
+    assert f"olenv: prod ({ACCOUNT}/Admin, us-west-2" in said and "dev" not in said
+    switched = sh.environ()
+    assert (switched["OLENV_PROFILE"], switched["AWS_REGION"]) == ("prod", "us-west-2")
+    assert switched["AWS_ACCESS_KEY_ID"] != inside["AWS_ACCESS_KEY_ID"]
+
+    assert sh.cd(tmp_path) == ""
+    assert managed(sh.environ()) == managed(outside)
+    assert sh.value("AWS_REGION") == "it's 'mine'"
+    assert sh.value("OLENV_ROLE") == "local"  # unexported before, unexported again
+    assert "OLENV_ROLE" not in sh.environ()
+    assert sh.value("OLENV_MINUTES_LEFT") is None
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_nested_symlinked_and_oddly_named_trees(shell, world, tmp_path, kind):
+    inner = tmp_path / "dev" / "sub" / "it's a \"dir\" $x"
+    inner.mkdir()
+    (inner / ".olenv").write_text("prod\n")  # only a profile name
+    assert run_olenv(["allow", str(inner)], world).returncode == 0
+    (tmp_path / "link").symlink_to(tmp_path / "dev")
+    sh = shell(kind)
+    assert "olenv: prod (" in sh.cd(inner)
+    assert sh.environ()["OLENV_PROFILE"] == "prod"
+    assert "olenv: dev (" in sh.cd("..")  # back in the outer tree
+    assert sh.cd(tmp_path) == ""
+    assert "olenv: dev (" in sh.cd(tmp_path / "link" / "sub")  # the same file, through a link
+    assert sh.environ()["OLENV_PROFILE"] == "dev"
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_a_new_file_waits_for_allow_and_deny_withdraws_it(shell, world, tmp_path, onelogin, kind):
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind)
+    said = sh.cd(fresh)
+    assert said == f"olenv: {fresh}/.olenv is not allowed yet: read it, then run  olenv allow {fresh}"
+    assert "OLENV_PROFILE" not in sh.environ() and onelogin.count("saml_assertion") == 0
+    assert sh.run("true") == ""  # said once, not at every prompt
+
+    said = sh.run("olenv allow")
+    assert f"olenv: allowed {fresh}/.olenv (profile dev)" in said
+    assert "olenv: dev (" in said  # taken at the prompt right after
+    assert sh.environ()["OLENV_PROFILE"] == "dev"
+
+    said = sh.run("olenv deny")
+    assert f"olenv: denied {fresh}/.olenv" in said and f"{fresh}/.olenv is denied" in said
+    assert "OLENV_PROFILE" not in sh.environ()
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_an_edited_file_is_blocked_until_allowed_again(shell, world, tmp_path, kind):
+    sh = shell(kind)
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    sh.cd(tmp_path)
+    (tmp_path / "dev" / ".olenv").write_text("profile: prod\n")
+    said = sh.cd(tmp_path / "dev")
+    assert f"{tmp_path}/dev/.olenv changed since it was allowed" in said
+    assert "OLENV_PROFILE" not in sh.environ()
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_a_prompt_with_nothing_changed_starts_no_process(shell, tmp_path, kind):
+    strace = require("strace")
+    log = tmp_path / "strace.log"
+    # Process creation, and stat calls so the markers below show where each step is.
+    sh = shell(kind, wrap=[strace, "-f", "-qq", "-o", str(log), "-e", "trace=%process,/stat"])
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    sh.run("test -f /olenv-mark-a")
+    for _ in range(5):
+        assert sh.run("true") == ""
+    sh.cd("sub/deeper")  # a new directory, the same tree
+    sh.cd(tmp_path / "dev")
+    sh.run("test -f /olenv-mark-b")
+    sh.close()
+    trace = log.read_text()
+    between = trace[trace.index("/olenv-mark-a"):trace.index("/olenv-mark-b")]
+    assert "/.olenv" in between  # the walk happened, and was traced
+    # fish's threads (highlighting, autosuggestion) are no processes: CLONE_THREAD.
+    spawned = [line for line in between.splitlines()
+               if re.search(r"\b(?:clone3?|v?fork|execve)\(", line) and "CLONE_THREAD" not in line]
+    assert spawned == []
+    assert re.search(r"execve\(\S*olenv\"", trace[:trace.index("/olenv-mark-a")])
+
+
+@pytest.mark.parametrize("kind, strict", [("bash", "set -u"), ("zsh", "setopt nounset")])
+def test_nounset_shells(shell, tmp_path, kind, strict):
+    sh = shell(kind, pre=strict)
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    assert sh.cd(tmp_path / "prod").startswith("olenv: prod (")
+    assert sh.cd(tmp_path) == ""
+    assert sh.run("true") == "" and "OLENV_PROFILE" not in sh.environ()
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_the_exit_status_survives_the_hook(shell, tmp_path, kind):
+    sh = shell(kind)
+    status = "$status" if kind == "fish" else "$?"
+    sh.child.sendline(f"cd {shlex.quote(str(tmp_path / 'dev'))}; false")
+    sh.child.sendline(f"echo \"status=[{status}]\"")
+    sh.child.expect(r"status=\[(\d+)\]")
+    assert sh.child.match.group(1) == "1"
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_renewal_near_expiry(shell, tmp_path, kind):
+    sh = shell(kind)
+    sh.run("export AWS_REGION=mine" if kind != "fish" else "set -gx AWS_REGION mine")
+    sh.cd(tmp_path / "dev")
+    first = sh.environ()
+    expiry = datetime.strptime(first["AWS_CREDENTIAL_EXPIRATION"], "%Y-%m-%dT%H:%M:%SZ")
+    assert sh.value("_olenv_expires") == str(int(expiry.replace(tzinfo=timezone.utc).timestamp()))
+    assert sh.run("true") == ""
+    # As if the renewal time had come: the prompt after this line renews.
+    assert "olenv: dev (" in sh.run("set -g _olenv_renew 1; set -g _olenv_next 0" if kind == "fish"
+                                    else "_olenv_renew=1")
+    renewed = sh.environ()
+    assert renewed["AWS_ACCESS_KEY_ID"] != first["AWS_ACCESS_KEY_ID"]
+    assert int(sh.value("_olenv_renew")) > int(datetime.now().timestamp())
+    sh.cd(tmp_path)
+    assert sh.environ()["AWS_REGION"] == "mine"
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_ctrl_c_at_the_sign_in_is_not_asked_again_at_each_prompt(shell, tmp_path, kind):
+    sh = shell(kind, pre="set -e OLENV_PASSWORD" if kind == "fish" else "unset OLENV_PASSWORD")
+    sh.child.sendline(f"cd {shlex.quote(str(tmp_path / 'dev'))}")
+    sh.child.expect("[Pp]assword")
+    sh.child.sendintr()
+    sh.child.expect("interrupted")
+    assert sh.run("true") == ""
+    assert "OLENV_PROFILE" not in sh.environ()
+    assert sh.cd("sub") == ""
+    sh.close()
+
+
+@pytest.mark.parametrize("kind", ["bash", "zsh"])
+def test_rc_file_export_without_a_terminal_says_one_line_and_carries_on(world, tmp_path, kind):
+    world.pop("OLENV_PASSWORD")
+    line = f'eval "$({" ".join(map(shlex.quote, OLENV))} export --profile dev)"; echo carried-on'
+    done = subprocess.run([require(kind), "-c", line], env=world, capture_output=True, text=True,
+                          timeout=60, start_new_session=True, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stdout) == (0, "carried-on\n")
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("olenv: ")

@@ -1,0 +1,174 @@
+"""The allow list and .olenv files: olenv allow, olenv deny, export --olenv-file, olenv hook."""
+
+import os
+import subprocess
+
+import pytest
+from conftest import run_olenv
+from fakes.saml import role_value
+from fakes.sts import FaultySTS
+
+from olenv import dotolenv
+from olenv.errors import ConfigError
+
+
+@pytest.fixture
+def tree(tmp_path):
+    path = tmp_path / "project"
+    (path / "sub").mkdir(parents=True)
+    (path / ".olenv").write_text("profile: dev\n")
+    return path
+
+
+def olenv(args, env, cwd=None):
+    result = run_olenv(args, env, cwd=cwd)
+    return result.returncode, result.stderr.strip()
+
+
+def test_allow_records_path_and_hash_only(env, tree, home):
+    env["OLENV_PASSWORD"] = "a-secret"
+    assert olenv(["allow"], env, cwd=tree / "sub") == (
+        0, f"olenv: allowed {tree}/.olenv (profile dev)")
+    entries = list((home / ".local" / "share" / "olenv" / "allow").iterdir())
+    assert len(entries) == 1
+    verdict, path = entries[0].read_text().splitlines()
+    assert verdict.startswith("allow ") and len(verdict.split()[1]) == 64
+    assert path == f"{tree}/.olenv"
+    assert oct(entries[0].parent.stat().st_mode & 0o777) == "0o700"
+
+
+def test_xdg_data_home_is_honoured_unless_relative(env, tree, tmp_path, home):
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    assert olenv(["allow", str(tree)], env)[0] == 0
+    assert (tmp_path / "data" / "olenv" / "allow").is_dir()
+    env["XDG_DATA_HOME"] = "relative/data"
+    assert olenv(["allow", str(tree)], env)[0] == 0
+    assert (home / ".local" / "share" / "olenv" / "allow").is_dir()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "expected a profile name, or 'profile: NAME'"),
+    ("profile: [a, b]\n", "profile must be a single value"),
+    ("- dev\n", "expected a profile name"),
+    ("profile: dev\nrole: Admin\n", "unknown key 'role'"),
+    ("profile: 'dev ops'\n", "'dev ops' is not a profile name"),
+    ("profile: dev\naws_region: mars\n", "'mars' is not an AWS region"),
+    ("profile: dev\naws_account_id: 12ab\n", "'12ab' is not an AWS account id"),
+    ("profile: dev\naws_role_name: 'a b'\n", "'a b' is not an IAM role name"),
+    ("profile: dev\nduration: 60\n", "'60' is not 900-43200 seconds"),
+    ("profile: dev\nduration: 1h\n", "'1h' is not 900-43200 seconds"),
+    ("profile: [dev\n", "not valid YAML (line 2)"),
+])
+def test_allow_refuses_a_file_olenv_could_not_use(env, tree, text, message):
+    (tree / ".olenv").write_text(text)
+    status, said = olenv(["allow", str(tree)], env)
+    assert status == 2 and said.startswith(f"olenv: {tree}/.olenv: ") and message in said, said
+
+
+def test_parse_keeps_account_ids_as_written():
+    values = dotolenv.parse("profile: dev\naws_account_id: 012345670123\nduration: 900\n", "f")
+    assert values == {"profile": "dev", "aws_account_id": "012345670123", "duration": "900"}
+    assert dotolenv.parse("prod\n", "f") == {"profile": "prod"}
+    with pytest.raises(ConfigError, match="f: expected a profile name"):
+        dotolenv.parse("profile:\n", "f")
+
+
+@pytest.mark.parametrize("where, message", [
+    ("nowhere", "nowhere: no such file or directory"),
+    (".", "no .olenv in"),
+])
+def test_allow_and_deny_without_a_file(env, tmp_path, where, message):
+    for command in ("allow", "deny"):
+        status, said = olenv([command, where], env, cwd=tmp_path)
+        assert status == 2 and message in said
+
+
+def test_session_allow_needs_a_runtime_directory(env, tree):
+    env.pop("XDG_RUNTIME_DIR")
+    assert olenv(["allow", "--session", str(tree)], env) == (
+        2, "olenv: --session needs XDG_RUNTIME_DIR (a per-login directory) to be set")
+
+
+@pytest.fixture
+def alice(onelogin, env):
+    onelogin.add_user("alice@example.com", "pw", roles=[role_value("111111111111", "Admin")])
+    env["OLENV_PASSWORD"] = "pw"
+    return env
+
+
+def export(env, file):
+    return run_olenv(["export", "--shell", "bash", "--olenv-file", str(file)], env)
+
+
+def test_export_refuses_every_file_not_allowed_as_it_is(alice, onelogin, tree, tmp_path):
+    file = tree / ".olenv"
+    result = export(alice, file)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (f"olenv: {file} is not allowed yet: read it, then run  "
+                             f"olenv allow {tree}\n")
+
+    assert olenv(["allow", str(tree)], alice)[0] == 0
+    file.write_text("profile: prod\n")
+    assert export(alice, file).stderr.startswith(f"olenv: {file} changed since it was allowed")
+
+    copy = tmp_path / "copy"  # the same content elsewhere: a clone is not trusted
+    copy.mkdir()
+    (copy / ".olenv").write_text("profile: prod\n")
+    assert "is not allowed yet" in export(alice, copy / ".olenv").stderr
+
+    assert olenv(["allow", str(tree)], alice)[0] == 0
+    assert olenv(["deny"], alice, cwd=tree / "sub") == (0, f"olenv: denied {file}")
+    assert export(alice, file).stderr == (f"olenv: {file} is denied: run  olenv allow {tree}"
+                                          "  to use it\n")
+    assert onelogin.count("saml_assertion") == 0
+
+
+def test_export_takes_the_allowed_file(alice, tree, moto_sts):
+    (tree / ".olenv").write_text("profile: dev\naws_region: ap-south-1\nduration: 900\n")
+    assert olenv(["allow", str(tree)], alice)[0] == 0
+    sts = FaultySTS(moto_sts)  # moto's expiry follows the assertion: read the request instead
+    alice["AWS_ENDPOINT_URL_STS"] = sts.url
+    try:
+        result = export(alice, tree / ".olenv")
+    finally:
+        sts.stop()
+    assert result.returncode == 0, result.stderr
+    assert "export OLENV_PROFILE=dev;" in result.stdout
+    assert "export AWS_REGION=ap-south-1;" in result.stdout
+    assert "olenv: dev (111111111111/Admin, ap-south-1, " in result.stderr
+    assert sts.requests[0]["DurationSeconds"] == "900"
+
+
+def test_symlinks(alice, tree, tmp_path):
+    assert olenv(["allow", str(tree)], alice)[0] == 0
+    (tmp_path / "link").symlink_to(tree)  # a linked directory: the same file
+    assert export(alice, tmp_path / "link" / ".olenv").returncode == 0
+    other = tmp_path / "other"  # a file linked to a trusted one: a different file
+    other.mkdir()
+    (other / ".olenv").symlink_to(tree / ".olenv")
+    assert "is not allowed yet" in export(alice, other / ".olenv").stderr
+
+
+def test_session_allow_and_deny(alice, tree):
+    assert olenv(["allow", "--session", str(tree)], alice) == (
+        0, f"olenv: allowed {tree}/.olenv (profile dev) until you log out")
+    assert export(alice, tree / ".olenv").returncode == 0
+    assert olenv(["deny", str(tree)], alice)[0] == 0
+    assert "is denied" in export(alice, tree / ".olenv").stderr
+    assert not os.listdir(os.path.join(alice["XDG_RUNTIME_DIR"], "olenv", "allow"))
+
+
+@pytest.mark.parametrize("shell", ["sh", "tcsh"])
+def test_hook_for_an_unsupported_shell(env, shell):
+    status, said = olenv(["hook", shell], env)
+    assert status == 2 and said.startswith("olenv: ") and "choose bash, zsh" in said
+
+
+@pytest.mark.parametrize("shell, check", [("bash", ["bash", "-n"]), ("zsh", ["zsh", "-n"]),
+                                          ("fish", ["fish", "--no-execute"])])
+def test_hook_and_completion_sources_are_valid(env, shell, check):
+    for command in ("hook", "completion"):
+        result = run_olenv([command, shell], env)
+        assert result.returncode == 0, result.stderr
+        checked = subprocess.run(check, input=result.stdout, text=True, capture_output=True)
+        assert (checked.returncode, checked.stderr) == (0, "")
