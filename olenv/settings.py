@@ -68,6 +68,8 @@ class Settings:
     saml_api_version: int = 2
     push_interval: float = 2.0
     push_timeout: float = 120.0
+    keychain_service: str | None = None
+    keychain_account: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     # value name → "command line" | "profile NAME in <file>" | "<file>" | "environment" | "default"
     sources: dict[str, str] = field(default_factory=dict)
@@ -269,8 +271,6 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None)
         files=files,
     )
     sources.pop("region", None)
-    values.pop("keychain_service", None)
-    values.pop("keychain_account", None)
     for name, value in values.items():
         where = f"{sources[name]}: {name}"
         if name == "duration":

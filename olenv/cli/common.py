@@ -18,15 +18,23 @@ OPTIONS = {
     "--aws-region": "aws_region", "--aws-account-id": "aws_account_id",
     "--aws-role-name": "aws_role_name", "--duration": "duration",
     "--role-order": "role_order", "--saml-api-version": "saml_api_version",
+    "--keychain-service": "keychain_service", "--keychain-account": "keychain_account",
 }
 
 
-def load_settings(args) -> settings_module.Settings:
+def load_settings(args, use_keyring: bool = True) -> settings_module.Settings:
     cli = {name: args.get(option) or None for option, name in OPTIONS.items()}
     if cli["password"]:
         sys.stderr.write("olenv: warning: --onelogin-password shows in `ps` and shell history; "
                          "prefer OLENV_PASSWORD or the prompt\n")
-    return settings_module.load(cli)
+    settings = settings_module.load(cli)
+    # The OS keyring only when asked for (keychain_service/keychain_account).
+    if use_keyring and settings.password is None and (settings.keychain_service
+                                                      or settings.keychain_account):
+        from olenv import password
+
+        settings.password = password.lookup(settings)
+    return settings
 
 
 def notice(args, terminal: Terminal, text: str) -> None:

@@ -7,6 +7,10 @@ COMMANDS = {
     "credential-process": "olenv.cli.credential_process",
     "login": "olenv.cli.login",
     "agent": "olenv.cli.agent",
+    "console": "olenv.cli.console",
+    "roles": "olenv.cli.roles",
+    "profiles": "olenv.cli.profiles",
+    "password": "olenv.cli.password",
     "hook": "olenv.cli.hook",
     "allow": "olenv.cli.allow",
     "deny": "olenv.cli.deny",
@@ -22,6 +26,10 @@ Usage:
   olenv credential-process [options]
   olenv login [options] [--file=<file>]
   olenv agent (start | stop | status)
+  olenv console [options] [--destination=<where>] [--print]
+  olenv roles [options] [--format=<format>]
+  olenv profiles generate [options] [--yes]
+  olenv password (set | forget) [options]
   olenv hook <shell>
   olenv allow [--session] [<path>]
   olenv deny [<path>]
@@ -37,6 +45,10 @@ Commands:
   login                Write the credentials to a profile of ~/.aws/credentials.
   agent                Start, stop or list the in-memory session agent, which every
                        command asks first (started on demand; holds nothing on disk).
+  console              Open the AWS console signed in as the role (--print: show the URL).
+  roles                List every AWS account and role you may take.
+  profiles generate    Add a profile per role to onelogin.aws.json (asks first).
+  password set|forget  Keep the OneLogin password in the OS keyring, or remove it.
   hook                 Print the prompt hook for bash, zsh or fish: in a tree whose .olenv
                        you allowed, the shell holds that profile's credentials.
   allow                Trust the .olenv of <path> (default: the nearest one) as it is now.
@@ -63,9 +75,13 @@ Options:
   --aws-role-name=NAME                Take the role with this name.
   -z SECONDS, --duration=SECONDS      Session length, 900-43200 seconds (default: 3600).
   --role-order                        Sort the role menu by role name, not account.
+  --keychain-service=NAME             OS keyring service of the password (default: onelogin).
+  --keychain-account=NAME             OS keyring account of the password (default: the
+                                      username before any @).
   --saml-api-version=N                OneLogin SAML API version, 1 or 2 (default: 2).
   --shell=<shell>                     export: bash, zsh, fish or sh (default: detected).
-  --format=<format>                   export: env, dotenv or json (default: env).
+  --format=<format>                   export: env, dotenv or json (default: env);
+                                      roles: table or json (default: table).
   -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
                                       or AWS_SHARED_CREDENTIALS_FILE).
   --force                             exec: nest inside another olenv session;
@@ -73,6 +89,10 @@ Options:
   --olenv-file=<file>                 export: take the profile and role from this .olenv,
                                       only if allowed (the prompt hook's call).
   --session                           allow: only until you log out.
+  --destination=<where>               console: a service (s3, ec2...) or an https console URL
+                                      (default: the console home of the region).
+  --print                             console: print the sign-in URL instead of opening it.
+  --yes                               profiles generate: write without asking.
   --min-ttl=SECONDS                   Reuse the agent's credentials only with more than this
                                       left (default: 300; exec: 900).
   --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).

@@ -1,0 +1,26 @@
+"""olenv console: the AWS console in a browser, signed in as the chosen role."""
+
+import os
+import sys
+
+from olenv import console
+from olenv.cli.common import notice, sign_in
+from olenv.terminal import Terminal
+
+
+def run(args) -> int:
+    # Both are checked before the sign-in, not after.
+    override = console.endpoint_override(os.environ.get("OLENV_FEDERATION_URL"))
+    console.check_destination(args["--destination"])
+    terminal = Terminal()
+    credentials = sign_in(args, terminal)
+    endpoint = console.federation_endpoint(credentials.region, override)
+    token = console.signin_token(endpoint, credentials, console.session_duration(credentials))
+    url = console.login_url(endpoint, token,
+                            console.destination(credentials.region, args["--destination"]))
+    if args["--print"]:
+        sys.stdout.write(url + "\n")
+        return 0
+    console.open_in_browser(url)
+    notice(args, terminal, f"olenv: opened the AWS console as {credentials.summary()}")
+    return 0
