@@ -51,8 +51,11 @@ def main():
     parser.add_argument("--runs", type=int, default=21)
     runs = parser.parse_args().runs
 
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per STS request otherwise
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
