@@ -35,7 +35,11 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
     region = settings.aws_region or DEFAULT_AWS_REGION
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
-        assertion = saml.parse(held or sign_in(client, request, terminal))
+        if not held:
+            signed = sign_in(client, request, terminal)
+            # Another sign-in of this run (login --loop, -x) needs no prompt; an OTP is spent.
+            settings.password, settings.otp = request.password, None
+        assertion = saml.parse(held or signed)
         if assertions and not held:
             assertions.keep_assertion(settings, assertion)
         role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,

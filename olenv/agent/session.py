@@ -68,10 +68,12 @@ class AgentSession:
                            "b64": assertion.b64, "until": min(ends).timestamp()})
 
 
-def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False) -> Credentials:
+def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
+           memory=None) -> Credentials:
     """Credentials with more than min_ttl seconds left, from the agent or a sign-in.
 
     fresh: sign in (or reuse a held assertion) even if the agent holds a session.
+    memory: an olenv.held.HeldAssertion, to keep the assertion in this process too.
     """
     from olenv import flow
 
@@ -81,7 +83,8 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False) -> Cre
         held = agent.lookup(key, fast, min_ttl)
         if held:
             return held
-    credentials = flow.obtain(settings, terminal, assertions=agent)
+    credentials = flow.obtain(settings, terminal,
+                              assertions=agent if memory is None else memory.in_front_of(agent))
     if agent:
         agent.keep(key, fast, credentials)
     return credentials

@@ -1,21 +1,114 @@
-"""olenv login: the seed's classic mode, writing a profile of the credentials file."""
+"""olenv login: the seed's classic mode, writing a profile of the credentials file.
 
+And the seed's other modes: --loop N writes the profile N times in all, every
+--time minutes, each time signing in with the password this process holds
+(OneLogin decides whether MFA is asked again); -x asks after each write for
+another role (from the held assertion: no password, no MFA), another user, or
+the end. --cache-saml is what the agent always does (in memory), so it only warns
+when the agent is off.
+"""
+
+import math
+import sys
+import time
 from pathlib import Path
 
-from olenv.cli.common import notice, sign_in
+from olenv.agent import MIN_TTL
+from olenv.cli.common import load_settings, min_ttl, notice
 from olenv.credentials import iso
+from olenv.errors import UsageError
 from olenv.handover import awsfile
+from olenv.held import HeldAssertion
 from olenv.terminal import Terminal
+
+DEFAULT_MINUTES = 45.0  # the seed's
+MAX_MINUTES = 60 * 12  # AWS's longest session: a longer wait would only renew expired keys
 
 
 def run(args) -> int:
     path = Path(args["--file"]).expanduser() if args["--file"] else awsfile.default_path()
     section = args["--profile"] or "default"
     awsfile.check_section(section)  # a bad name fails before the sign-in, not after
+    writes, minutes = _writes(args["--loop"]), _minutes(args["--time"])
     terminal = Terminal()
-    credentials = sign_in(args, terminal)
-    written = awsfile.write(path, section, credentials)
-    notice(args, terminal, f"olenv: wrote profile {section!r} to {written} "
-                           f"({credentials.account_id}/{credentials.role_name}, "
-                           f"expires {iso(credentials.expiration)})")
+    if args["--interactive"] and writes > 1:
+        raise UsageError("--loop and -x/--interactive do not go together: choose one")
+    if args["--interactive"] and not terminal.interactive:
+        raise UsageError("-x/--interactive asks what to do next on a terminal, and there is none")
+    login = Login(args, load_settings(args), terminal, path)
+    _warn(args, login.settings, writes, minutes)
+    if writes > 1:
+        return _loop(login, section, writes, minutes)
+    login.write(section)
+    if args["--interactive"]:
+        from olenv.cli import login_next
+
+        login_next.ask(login, section)
     return 0
+
+
+class Login:
+    """One run's sign-ins: the settings (with the password once typed) and the assertion
+    stay in this process's memory between writes."""
+
+    def __init__(self, args, settings, terminal: Terminal, path: Path):
+        self.args, self.settings, self.terminal, self.path = args, settings, terminal, path
+        self.memory = HeldAssertion()
+        self.ttl = min_ttl(args, MIN_TTL)
+
+    def write(self, section: str, fresh: bool = False, then: str = "") -> None:
+        from olenv.agent import session
+
+        credentials = session.obtain(self.settings, self.terminal, self.args, self.ttl, fresh,
+                                     self.memory)
+        written = awsfile.write(self.path, section, credentials)
+        notice(self.args, self.terminal, f"olenv: wrote profile {section!r} to {written} "
+                                         f"({credentials.account_id}/{credentials.role_name}, "
+                                         f"expires {iso(credentials.expiration)}){then}")
+
+
+def _loop(login: Login, section: str, writes: int, minutes: float) -> int:
+    # Every write signs in, the first too: the password is then held for the renewals,
+    # and a renewal is a new sign-in, as with the seed.
+    login.memory.reuse = False
+    for left in range(writes - 1, -1, -1):
+        then = (f"; renewing it in {minutes:g} min, {left} more "
+                f"{'time' if left == 1 else 'times'} (Ctrl-C stops)") if left else ""
+        login.write(section, fresh=True, then=then)
+        if left:
+            time.sleep(minutes * 60)  # Ctrl-C: exit 130, the file as last written
+    return 0
+
+
+def _writes(value: str | None) -> int:
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise UsageError(f"--loop {value!r} is not a whole number of writes from 1 up")
+    return int(value)
+
+
+def _minutes(value: str | None) -> float:
+    if value is None:
+        return DEFAULT_MINUTES
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = math.nan
+    if not 0 < minutes <= MAX_MINUTES:  # nan fails too
+        raise UsageError(f"--time {value!r} is not a number of minutes above 0 "
+                         f"and up to {MAX_MINUTES}")
+    return minutes
+
+
+def _warn(args, settings, writes: int, minutes: float) -> None:
+    if writes > 1 and minutes * 60 > settings.duration:
+        sys.stderr.write(f"olenv: warning: --time {minutes:g} min is longer than the "
+                         f"{settings.duration // 60}-minute sessions: the profile will hold "
+                         "expired keys before each renewal\n")
+    if args["--cache-saml"]:
+        from olenv.agent import client
+
+        if not client.wanted(bool(args.get("--no-agent"))):
+            sys.stderr.write("olenv: warning: --cache-saml keeps the SAML assertion in the "
+                             "agent, which is off here: nothing is kept\n")

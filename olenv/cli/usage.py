@@ -24,7 +24,7 @@ Usage:
   olenv exec [options] [--force] [--server] [--] <command>...
   olenv export [options] [--shell=<shell>] [--format=<format>] [--force] [--olenv-file=<file>]
   olenv credential-process [options]
-  olenv login [options] [--file=<file>]
+  olenv login [options] [--file=<file>] [--loop=N] [--time=MINUTES] [-x | --interactive] [--cache-saml]
   olenv agent (start | stop | status)
   olenv console [options] [--destination=<where>] [--print]
   olenv roles [options] [--format=<format>]
@@ -84,6 +84,13 @@ Options:
                                       roles: table or json (default: table).
   -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
                                       or AWS_SHARED_CREDENTIALS_FILE).
+  --loop=N                            login: write the profile N times in all, signing in again
+                                      every --time minutes (the password stays in memory only).
+  --time=MINUTES                      login: minutes between those writes, up to 720 (default: 45).
+  -x, --interactive                   login: after each write, ask for another role (same
+                                      sign-in), another user, or the end.
+  --cache-saml                        login: accepted for the seed's scripts; the agent already
+                                      holds the SAML assertion, in memory only.
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.
   --olenv-file=<file>                 export: take the profile and role from this .olenv,

@@ -5,6 +5,8 @@ moto never produces ExpiredTokenException, the MaxSessionDuration
 ValidationError or AccessDenied for AssumeRoleWithSAML; this puts those exact
 replies on the wire so olenv's handling is tested through botocore."""
 
+import base64
+import re
 import threading
 import urllib.parse
 import urllib.request
@@ -17,7 +19,8 @@ ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 
 
 class FaultySTS:
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, one_role: bool = False):
+        """one_role: pass on only the role asked for, as moto reads a single Role value."""
         self.upstream = upstream
         self.faults: list[tuple[str, str, int]] = []
         self.requests: list[dict[str, str]] = []  # the form fields of every call
@@ -31,8 +34,11 @@ class FaultySTS:
                     code, message, status = fake.faults.pop(0)
                     reply = ERROR.format(code=code, message=message).encode()
                 else:
+                    body = only_the_role_asked(body) if one_role else body
+                    headers = {k: v for k, v in self.headers.items()
+                               if k.lower() != "content-length"}
                     request = urllib.request.Request(fake.upstream + self.path, data=body,
-                                                     headers=dict(self.headers), method="POST")
+                                                     headers=headers, method="POST")
                     with urllib.request.urlopen(request, timeout=30) as answer:
                         status, reply = answer.status, answer.read()
                 self.send_response(status)
@@ -54,3 +60,20 @@ class FaultySTS:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def only_the_role_asked(body: bytes) -> bytes:
+    """The request with the assertion's other Role values left out."""
+    form = dict(urllib.parse.parse_qsl(body.decode()))
+    if "SAMLAssertion" not in form:
+        return body
+
+    def keep(match):
+        value = match.group(1)
+        asked = ":role/" not in value or form["RoleArn"] in value.split(",")
+        return match.group(0) if asked else ""
+
+    xml = base64.b64decode(form["SAMLAssertion"]).decode()
+    xml = re.sub(r"<saml:AttributeValue>([^<]*)</saml:AttributeValue>", keep, xml)
+    form["SAMLAssertion"] = base64.b64encode(xml.encode()).decode()
+    return urllib.parse.urlencode(form).encode()
