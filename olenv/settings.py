@@ -200,8 +200,12 @@ def _optional_string(value, origin: str) -> str | None:
     return None if value is None else _string(value, origin)
 
 
-def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None) -> Settings:
-    """Merge everything; `cli` maps value names to what the command line gave (None: not given)."""
+def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None,
+         need_client: bool = True) -> Settings:
+    """Merge everything; `cli` maps value names to what the command line gave (None: not given).
+
+    need_client=False (olenv status): no API client_id and client_secret is not an error.
+    """
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
     home = Path.home() if home is None else home
@@ -255,21 +259,33 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None)
     put("aws_region", env.get("AWS_DEFAULT_REGION") or env.get("AWS_REGION"), "environment")
     client_id = env.get("OLENV_CLIENT_ID") or sdk.get("client_id")
     client_secret = env.get("OLENV_CLIENT_SECRET") or sdk.get("client_secret")
-    if not client_id or not client_secret:
+    for name, value in (("client_id", client_id), ("client_secret", client_secret)):
+        if value:
+            variable = f"OLENV_{name.upper()}"
+            sources[name] = f"environment ({variable})" if env.get(variable) else str(sdk_path)
+    if need_client and (not client_id or not client_secret):
         where = sdk_path or f"{SDK_FILE} (looked in -c DIR, the current directory and ~/.onelogin)"
         raise ConfigError(f"no OneLogin API client_id and client_secret: add them to {where}")
 
     origin = str(sdk_path or "settings")
+    region = values.pop("region", None) or sdk.get("region")
+    tenant = sdk.get("subdomain") or None
     settings = Settings(
-        base_url=onelogin_base(
-            env.get("OLENV_ONELOGIN_URL"),
-            _optional_string(values.pop("region", None) or sdk.get("region"), f"{origin}: region"),
-            _optional_string(sdk.get("subdomain") or None, f"{origin}: subdomain")),
-        client_id=_string(client_id, f"{origin}: client_id"),
-        client_secret=_string(client_secret, f"{origin}: client_secret"),
+        base_url=onelogin_base(env.get("OLENV_ONELOGIN_URL"),
+                               _optional_string(region, f"{origin}: region"),
+                               _optional_string(tenant, f"{origin}: subdomain")),
+        client_id=_string(client_id or "", f"{origin}: client_id"),
+        client_secret=_string(client_secret or "", f"{origin}: client_secret"),
         ip=_optional_string(values.pop("ip", None) or sdk.get("ip") or None, f"{origin}: ip"),
         files=files,
     )
+    # The base URL comes from the override, the tenant, else the region (-r beats the file).
+    if env.get("OLENV_ONELOGIN_URL"):
+        sources["base_url"] = "environment (OLENV_ONELOGIN_URL)"
+    elif tenant or (region and "region" not in sources):
+        sources["base_url"] = str(sdk_path)
+    else:
+        sources["base_url"] = sources.get("region", "default")
     sources.pop("region", None)
     for name, value in values.items():
         where = f"{sources[name]}: {name}"

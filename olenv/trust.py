@@ -20,6 +20,9 @@ from pathlib import Path
 from olenv.errors import ConfigError, UsageError
 
 ALLOW, DENY = "allow", "deny"
+# What standing() says of a file, as `olenv status` shows it.
+ALLOWED, ALLOWED_SESSION = "allowed", "allowed until you log out"
+NEW, CHANGED, DENIED = "not allowed", "changed since it was allowed", "denied"
 
 
 def canonical(file: Path) -> Path:
@@ -69,12 +72,10 @@ def shown(path: Path) -> str:
     return shlex.quote(str(path))
 
 
-def admit(file: Path) -> bytes:
-    """The content of a trusted .olenv; anything else is refused with one line saying why."""
+def standing(file: Path, content: bytes) -> str:
+    """What the allow list says of `file` holding `content`: one of the five above."""
     path = canonical(file)
-    content = read(file)
     digest = _digest(path, content)
-    hint = f"olenv allow {shown(file.parent)}"
     found = None
     for session in (False, True):
         try:
@@ -82,10 +83,22 @@ def admit(file: Path) -> bytes:
         except UsageError:
             continue  # no per-login directory: no session entries
         if found == (ALLOW, digest):
-            return content
+            return ALLOWED_SESSION if session else ALLOWED
     if found is None:
+        return NEW
+    return DENIED if found[0] == DENY else CHANGED
+
+
+def admit(file: Path) -> bytes:
+    """The content of a trusted .olenv; anything else is refused with one line saying why."""
+    content = read(file)
+    state = standing(file, content)
+    if state in (ALLOWED, ALLOWED_SESSION):
+        return content
+    hint = f"olenv allow {shown(file.parent)}"
+    if state == NEW:
         raise ConfigError(f"{shown(file)} is not allowed yet: read it, then run  {hint}")
-    if found[0] == DENY:
+    if state == DENIED:
         raise ConfigError(f"{shown(file)} is denied: run  {hint}  to use it")
     raise ConfigError(f"{shown(file)} changed since it was allowed: read it, then run  {hint}")
 

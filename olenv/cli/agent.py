@@ -22,10 +22,14 @@ def run(args) -> int:
     if op == "stop":
         print("olenv: agent stopped", file=sys.stderr)
         return 0
-    sessions = reply["sessions"]
-    print(f"agent {reply['pid']} at {socketdir.socket_path()}: {len(sessions)} session(s), "
-          f"{reply['assertions']} SAML assertion(s)")
-    for s in sessions:
-        print(f"  {s['profile']:20} {s['account']} {s['role']:24} {s['region']:15} "
-              f"{s['seconds_left'] // 60} min left")
+    print("\n".join(describe(reply)))
     return 0
+
+
+def describe(reply: dict) -> list[str]:
+    """The agent's status reply for people (olenv status shows it too): never a secret."""
+    sessions = reply["sessions"]
+    return [f"agent {reply['pid']} at {socketdir.socket_path()}: {len(sessions)} session(s), "
+            f"{reply['assertions']} SAML assertion(s)",
+            *(f"  {s['profile']:20} {s['account']} {s['role']:24} {s['region']:15} "
+              f"{s['seconds_left'] // 60} min left" for s in sessions)]

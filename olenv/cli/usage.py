@@ -7,6 +7,7 @@ COMMANDS = {
     "credential-process": "olenv.cli.credential_process",
     "login": "olenv.cli.login",
     "agent": "olenv.cli.agent",
+    "status": "olenv.cli.status",
     "console": "olenv.cli.console",
     "roles": "olenv.cli.roles",
     "profiles": "olenv.cli.profiles",
@@ -26,6 +27,7 @@ Usage:
   olenv credential-process [options]
   olenv login [options] [--file=<file>] [--loop=N] [--time=MINUTES] [-x | --interactive] [--cache-saml]
   olenv agent (start | stop | status)
+  olenv status [options] [--format=<format>]
   olenv console [options] [--destination=<where>] [--print]
   olenv roles [options] [--format=<format>]
   olenv profiles generate [options] [--yes]
@@ -45,6 +47,8 @@ Commands:
   login                Write the credentials to a profile of ~/.aws/credentials.
   agent                Start, stop or list the in-memory session agent, which every
                        command asks first (started on demand; holds nothing on disk).
+  status               Show this shell's credentials, the agent, the .olenv here and where
+                       each setting comes from: the first thing to run when in doubt.
   console              Open the AWS console signed in as the role (--print: show the URL).
   roles                List every AWS account and role you may take.
   profiles generate    Add a profile per role to onelogin.aws.json (asks first).
@@ -81,7 +85,8 @@ Options:
   --saml-api-version=N                OneLogin SAML API version, 1 or 2 (default: 2).
   --shell=<shell>                     export: bash, zsh, fish or sh (default: detected).
   --format=<format>                   export: env, dotenv or json (default: env);
-                                      roles: table or json (default: table).
+                                      roles: table or json (default: table);
+                                      status: text or json (default: text).
   -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
                                       or AWS_SHARED_CREDENTIALS_FILE).
   --loop=N                            login: write the profile N times in all, signing in again

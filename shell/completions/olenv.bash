@@ -12,7 +12,7 @@ _olenv_complete() {
     else
         case $prev in
             --shell) words="bash zsh fish sh" ;;
-            --format) words="env dotenv json table" ;;
+            --format) words="env dotenv json table text" ;;
             -c | --config-file-path | -f | --file | --olenv-file) return ;;  # paths
             *)
                 case $command in

@@ -9,7 +9,7 @@ for option in $_olenv_options
 end
 complete -c olenv -n '__fish_seen_subcommand_from allow' -l session
 complete -c olenv -n $plain -l shell -x -a 'bash zsh fish sh'
-complete -c olenv -n $plain -l format -x -a 'env dotenv json table'
+complete -c olenv -n $plain -l format -x -a 'env dotenv json table text'
 complete -c olenv -n $plain -s c -l config-file-path -x -a '(__fish_complete_directories)'
 complete -c olenv -n '__fish_seen_subcommand_from hook completion' -f -a 'bash zsh fish'
 complete -c olenv -n '__fish_seen_subcommand_from agent' -f -a 'start stop status'

@@ -12,7 +12,7 @@ _olenv() {
     else
         case ${words[CURRENT - 1]} in
             --shell) compadd bash zsh fish sh ;;
-            --format) compadd env dotenv json table ;;
+            --format) compadd env dotenv json table text ;;
             -c | --config-file-path) _directories ;;
             -f | --file | --olenv-file) _files ;;
             *)
