@@ -22,16 +22,7 @@ def signed_in(settings: Settings, terminal: Terminal, use_agent: bool = True) ->
 
 
 def _sign_in(settings: Settings, terminal: Terminal) -> str:
-    from olenv.flow import ask_missing
-    from olenv.onelogin.client import OneLoginClient
-    from olenv.onelogin.signin import SignInRequest, sign_in
+    from olenv.flow import onelogin_request
+    from olenv.onelogin.signin import sign_in
 
-    ask_missing(settings, terminal)
-    client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
-                            api_version=settings.saml_api_version)
-    request = SignInRequest(
-        username=settings.username, password=settings.password, app_id=str(settings.app_id),
-        subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,
-        mfa_device=settings.mfa_device, push_interval=settings.push_interval,
-        push_timeout=settings.push_timeout)
-    return sign_in(client, request, terminal)
+    return sign_in(*onelogin_request(settings, terminal), terminal)

@@ -17,13 +17,11 @@ def ask_missing(settings: Settings, terminal: Terminal) -> None:
                                           "the OneLogin subdomain (--onelogin-subdomain)")
 
 
-def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentials:
-    """assertions: where a valid SAML assertion may be held (the agent), so taking
-    another role right after a sign-in needs no second password or MFA."""
+def onelogin_request(settings: Settings, terminal: Terminal):
+    """The OneLogin client and the sign-in request, once the terminal gave what was missing."""
     from olenv.onelogin.client import OneLoginClient
-    from olenv.onelogin.signin import SignInRequest, sign_in
+    from olenv.onelogin.signin import SignInRequest
 
-    sts.warm_up()
     ask_missing(settings, terminal)
     client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
                             api_version=settings.saml_api_version)
@@ -32,6 +30,16 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
         subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,
         mfa_device=settings.mfa_device, push_interval=settings.push_interval,
         push_timeout=settings.push_timeout)
+    return client, request
+
+
+def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentials:
+    """assertions: where a valid SAML assertion may be held (the agent), so taking
+    another role right after a sign-in needs no second password or MFA."""
+    from olenv.onelogin.signin import sign_in
+
+    sts.warm_up()
+    client, request = onelogin_request(settings, terminal)
     region = settings.aws_region or DEFAULT_AWS_REGION
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
