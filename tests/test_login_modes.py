@@ -71,6 +71,13 @@ def test_loop_writes_the_profile_n_times_each_a_sign_in(alice, onelogin, env, cr
     assert sections(credentials.read_text()).sections() == ["keep", "dev"]
 
 
+def test_the_seeds_short_options_loop_too(alice, onelogin, env, credentials):
+    result = run_olenv(["login", "-p", "dev", "-l", "2", "-t", "0.0005"], env)
+    assert result.returncode == 0, result.stderr
+    assert sign_ins(onelogin) == 2
+    assert sections(credentials.read_text()).sections() == ["keep", "dev"]
+
+
 def test_loop_keeps_the_password_and_asks_mfa_again(onelogin, env, credentials):
     user = onelogin.add_user("alice@example.com", PASSWORD, devices=[FakeOneLogin.OTP])
     child = spawn(["login", "--profile", "dev", "--loop", "2", "--time", "0.0005",

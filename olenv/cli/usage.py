@@ -89,9 +89,9 @@ Options:
                                       status: text or json (default: text).
   -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
                                       or AWS_SHARED_CREDENTIALS_FILE).
-  --loop=N                            login: write the profile N times in all, signing in again
+  -l N, --loop=N                      login: write the profile N times in all, signing in again
                                       every --time minutes (the password stays in memory only).
-  --time=MINUTES                      login: minutes between those writes, up to 720 (default: 45).
+  -t MINUTES, --time=MINUTES          login: minutes between those writes, up to 720 (default: 45).
   -x, --interactive                   login: after each write, ask for another role (same
                                       sign-in), another user, or the end.
   --cache-saml                        login: accepted for the seed's scripts; the agent already
