@@ -45,8 +45,10 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
         if not held:
             signed = sign_in(client, request, terminal)
-            # Another sign-in of this run (login --loop, -x) needs no prompt; an OTP is spent.
+            # Another sign-in of this run (login --loop, -x) needs no password prompt and no
+            # device menu; an OTP is spent.
             settings.password, settings.otp = request.password, None
+            settings.mfa_device = request.mfa_device
         assertion = saml.parse(held or signed)
         if assertions and not held:
             assertions.keep_assertion(settings, assertion)

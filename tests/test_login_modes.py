@@ -99,6 +99,26 @@ def test_loop_keeps_the_password_and_asks_mfa_again(onelogin, env, credentials):
     assert keys[0] != keys[1]
 
 
+def test_loop_keeps_the_mfa_device_chosen_from_the_menu(onelogin, env, credentials):
+    user = onelogin.add_user("alice@example.com", PASSWORD,
+                             devices=[FakeOneLogin.PUSH, FakeOneLogin.OTP])
+    env["OLENV_PASSWORD"] = PASSWORD
+    child = spawn(["login", "--profile", "dev", "--loop", "2", "--time", "0.0005"], env)
+    child.expect(r"(\d+)\) Google Authenticator")
+    number = child.match.group(1)
+    child.expect("Choose an MFA device")
+    child.sendline(number)
+    child.expect("OTP")
+    child.sendline(user.otp_code)
+    child.expect("wrote profile 'dev'.*renewing")
+    child.expect("OTP")  # the renewal goes straight to the device chosen before
+    assert "Choose an MFA device" not in child.before
+    child.sendline(user.otp_code)
+    output = finish(child)
+    assert child.exitstatus == 0, output
+    assert user.verify_calls == 2 and output.count("wrote profile 'dev'") == 1
+
+
 @pytest.mark.parametrize("args", [
     ["--loop", "0"], ["--loop=-1"], ["--loop", "1.5"], ["--loop", "two"], ["--loop", "²"],
     ["--time", "0"], ["--time=-5"], ["--time", "nan"], ["--time", "inf"], ["--time", "721"],

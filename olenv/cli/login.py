@@ -53,6 +53,7 @@ class Login:
 
     def __init__(self, args, settings, terminal: Terminal, path: Path):
         self.args, self.settings, self.terminal, self.path = args, settings, terminal, path
+        self.mfa_device = settings.mfa_device  # as given: another user's devices differ
         self.memory = HeldAssertion()
         self.ttl = min_ttl(args, MIN_TTL)
 

@@ -20,6 +20,7 @@ def ask(login, section: str) -> None:
             settings.username = terminal.ask("OneLogin username: ", "the OneLogin username")
             # The new user types their own password; the held one is the first user's.
             settings.password = settings.otp = None
+            settings.mfa_device = login.mfa_device
         settings.aws_account_id = settings.aws_role_name = None  # the role menu again
         login.write(section, fresh=True)
 

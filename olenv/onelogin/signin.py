@@ -70,6 +70,7 @@ def sign_in(client: OneLoginClient, request: SignInRequest, terminal: Terminal) 
             raise SignInError(f"OneLogin did not finish the sign-in: {reply.message}")
         device = _same_device(reply, device) or choose_device(reply.devices, request.mfa_device,
                                                               terminal)
+        request.mfa_device = device.id  # a renewal in this run (login --loop) asks no menu
         factor = factor_for(device, otp=otp, push_interval=request.push_interval,
                             push_timeout=request.push_timeout)
         otp = None  # a one-time code is not worth a second try after a restart
