@@ -8,7 +8,7 @@ any DTD is refused outright.
 
 import base64
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from olenv.errors import SamlError
@@ -31,19 +31,16 @@ _SAFE = re.compile(r"[^\w:.+/-]", re.ASCII)
 class Role:
     arn: str
     provider_arn: str
+    # Split out once: a menu sorts and labels thousands of roles by them.
+    partition: str = field(init=False, compare=False, repr=False)
+    account_id: str = field(init=False, compare=False, repr=False)
+    name: str = field(init=False, compare=False, repr=False)  # without the IAM path
 
-    @property
-    def partition(self) -> str:
-        return self.arn.split(":")[1]
-
-    @property
-    def account_id(self) -> str:
-        return self.arn.split(":")[4]
-
-    @property
-    def name(self) -> str:
-        """The role name without its IAM path: `role/ops/Admin` is `Admin`."""
-        return self.arn.rsplit("/", 1)[1]
+    def __post_init__(self):
+        parts = self.arn.split(":")
+        object.__setattr__(self, "partition", parts[1])
+        object.__setattr__(self, "account_id", parts[4])
+        object.__setattr__(self, "name", self.arn.rsplit("/", 1)[1])
 
 
 @dataclass(frozen=True)
