@@ -37,6 +37,7 @@ ROLES = 5000
 
 OLENV_MENU = """
 import sys, time
+from lxml import etree  # noqa: F401 - imported before the clock, as the seed's is
 from olenv import roles, saml
 text = open(sys.argv[1]).read()
 start = time.perf_counter()
