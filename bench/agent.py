@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import testbed  # noqa: E402
 from fakes.onelogin import FakeOneLogin  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -51,15 +52,8 @@ def main():
     parser.add_argument("--runs", type=int, default=21)
     runs = parser.parse_args().runs
 
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per STS request otherwise
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    with FakeOneLogin() as onelogin, tempfile.TemporaryDirectory() as home, \
+    with testbed.moto_sts() as sts, FakeOneLogin() as onelogin, \
+            tempfile.TemporaryDirectory() as home, \
             tempfile.TemporaryDirectory(prefix="olenv-bench-") as runtime:
         onelogin.add_user("alice@example.com", "pw")
         settings = Path(home, ".onelogin")
@@ -72,7 +66,7 @@ def main():
         env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": home,
                "XDG_RUNTIME_DIR": runtime, "OLENV_AGENT_IDLE": "300",
                "OLENV_ONELOGIN_URL": onelogin.url, "OLENV_PASSWORD": "pw",
-               "AWS_ENDPOINT_URL_STS": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+               "AWS_ENDPOINT_URL_STS": sts, "AWS_EC2_METADATA_DISABLED": "true"}
         export = [OLENV, "export", "--shell", "bash"]
         try:
             for _ in range(10):
@@ -87,7 +81,6 @@ def main():
             }, env, runs)
         finally:
             subprocess.run([OLENV, "agent", "stop"], env=env, capture_output=True)
-    moto.stop()
     floor = times["python -c pass"]
     print(f"{'command':48} {'median ms':>10} {'× python -c pass':>17}")
     for name, seconds in times.items():

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import seed  # noqa: E402
+import testbed  # noqa: E402
 from fakes.onelogin import FakeOneLogin  # noqa: E402
 from fakes.saml import role_value, saml_response  # noqa: E402
 
@@ -151,15 +152,8 @@ def main():
     options = parser.parse_args()
     script = seed.ensure(options.seed_venv)
 
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per STS request otherwise
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    host, port = moto.get_host_and_port()
-    with FakeOneLogin() as onelogin, tempfile.TemporaryDirectory() as home, \
+    with testbed.moto_sts() as sts, FakeOneLogin() as onelogin, \
+            tempfile.TemporaryDirectory() as home, \
             tempfile.TemporaryDirectory(prefix="olenv-bench-") as runtime:
         onelogin.add_user(USER, PASSWORD)
         onelogin.add_user(MFA_USER, PASSWORD, devices=[FakeOneLogin.OTP])
@@ -178,7 +172,7 @@ def main():
         env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": home,
                "OLENV_ONELOGIN_URL": onelogin.url, "OLENV_PASSWORD": PASSWORD,
                "OLENV_AGENT": "off", "XDG_RUNTIME_DIR": runtime,
-               "AWS_ENDPOINT_URL_STS": f"http://{host}:{port}", "AWS_EC2_METADATA_DISABLED": "true"}
+               "AWS_ENDPOINT_URL_STS": sts, "AWS_EC2_METADATA_DISABLED": "true"}
         seed_env = seed.environment(options.seed_venv, env, onelogin.url)
         seed_python = str(options.seed_venv / "bin" / "python")
         export = [OLENV, "export", "--shell", "bash"]
@@ -211,7 +205,6 @@ def main():
         push_seed = push_latency(seed.sign_in_args(script, onelogin, PUSH_USER, PASSWORD,
                                                    "eu-west-1"), seed_env, onelogin, push_user,
                                  delays)
-    moto.stop()
 
     floor = olenv["floor"][0]
     rows = [
