@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
 from olenv.credentials import Credentials
-from olenv.errors import ConfigError, OlenvError, UsageError
-from olenv.settings import is_loopback
+from olenv.errors import OlenvError, UsageError
+from olenv.settings import override_url
 
 # region prefix → (federation endpoint, console base URL); "{region}" is filled in
 _PARTITIONS = {
@@ -34,16 +34,7 @@ def _partition(region: str) -> tuple[str, str]:
 
 def endpoint_override(value: str | None) -> str | None:
     """OLENV_FEDERATION_URL, checked: https, or plain http to a loopback address only."""
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigError(f"OLENV_FEDERATION_URL: {value!r} is not an http(s) URL")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError("OLENV_FEDERATION_URL: plain http is allowed only to a loopback address")
-    if parts.username or parts.password or parts.query or parts.fragment:
-        raise ConfigError("OLENV_FEDERATION_URL: credentials, query or fragment are not allowed")
-    return value
+    return override_url("OLENV_FEDERATION_URL", value) if value else None
 
 
 def federation_endpoint(region: str, override: str | None = None) -> str:

@@ -152,6 +152,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def override_url(variable: str, value: str) -> str:
+    """A base URL from the environment (tests, proxies): https, or plain http only to a
+    loopback address, and nothing that would travel in it besides the address."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"{variable}: {value!r} is not an http(s) URL")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(f"{variable}: plain http is allowed only to a loopback address")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigError(f"{variable}: credentials, query or fragment are not allowed")
+    return value
+
+
 def onelogin_base(override: str | None, region: str | None, tenant: str | None) -> str:
     """The OneLogin API base URL, built only from validated parts.
 
@@ -164,15 +177,7 @@ def onelogin_base(override: str | None, region: str | None, tenant: str | None) 
     if tenant and not LABEL.match(tenant):
         raise ConfigError(f"{SDK_FILE}: subdomain {tenant!r} is not a OneLogin tenant name")
     if override:
-        parts = urlsplit(override)
-        host = parts.hostname or ""
-        if parts.scheme not in ("https", "http") or not host:
-            raise ConfigError(f"OLENV_ONELOGIN_URL: {override!r} is not an http(s) URL")
-        if parts.scheme == "http" and not is_loopback(host):
-            raise ConfigError("OLENV_ONELOGIN_URL: plain http is allowed only to a loopback address")
-        if parts.username or parts.password or parts.query or parts.fragment:
-            raise ConfigError("OLENV_ONELOGIN_URL: credentials, query or fragment are not allowed")
-        return override.rstrip("/")
+        return override_url("OLENV_ONELOGIN_URL", override).rstrip("/")
     if tenant:
         return f"https://{tenant}.onelogin.com"
     return f"https://api.{region}.onelogin.com"

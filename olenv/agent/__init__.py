@@ -8,3 +8,6 @@ user may reach. Every olenv command asks it first; nothing it holds touches disk
 # command may run long, 15 (a child should not start with credentials about to die).
 MIN_TTL = 300
 EXEC_MIN_TTL = 900
+
+# OLENV_AGENT values that turn the agent off.
+OFF = ("off", "0", "no", "false")

@@ -8,11 +8,10 @@ import os
 import socket
 import sys
 
-from olenv.agent import protocol, socketdir
+from olenv.agent import OFF, protocol, socketdir
 from olenv.errors import OlenvError
 
 TIMEOUT = 5.0
-OFF = ("off", "0", "no", "false")
 # The only variables the agent inherits: no password, no API secret, no AWS keys.
 AGENT_ENV = ("PATH", "LANG", "LC_ALL", "TZ", "PYTHONPATH", "XDG_RUNTIME_DIR", "OLENV_AGENT_IDLE")
 

@@ -22,8 +22,13 @@ OPTIONS = {
 }
 
 
+def cli_values(args) -> dict:
+    """What the command line gave, by settings value name (None: not given)."""
+    return {name: args.get(option) or None for option, name in OPTIONS.items()}
+
+
 def load_settings(args, use_keyring: bool = True) -> settings_module.Settings:
-    cli = {name: args.get(option) or None for option, name in OPTIONS.items()}
+    cli = cli_values(args)
     if cli["password"]:
         sys.stderr.write("olenv: warning: --onelogin-password shows in `ps` and shell history; "
                          "prefer OLENV_PASSWORD or the prompt\n")

@@ -11,7 +11,7 @@ leaves its result with the agent for next time.
 import os
 import sys
 
-from olenv.agent import EXEC_MIN_TTL, MIN_TTL
+from olenv.agent import EXEC_MIN_TTL, MIN_TTL, OFF
 from olenv.agent.keys import SELECTING
 
 COMMANDS = ("export", "exec", "credential-process")
@@ -28,8 +28,8 @@ ONLY = {"--force": ("exec", "export"), "--shell": ("export",), "--format": ("exp
 
 def run(argv: list[str]) -> int | None:
     """The exit status of a command the agent answered, or None for the full path."""
-    if not argv or argv[0] not in COMMANDS or os.environ.get("OLENV_AGENT", "").lower() in (
-            "off", "0", "no", "false"):
+    if not argv or argv[0] not in COMMANDS or \
+            os.environ.get("OLENV_AGENT", "").strip().lower() in OFF:
         return None
     try:
         parsed = parse(argv)

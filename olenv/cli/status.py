@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from olenv import status, trust
-from olenv.cli.common import OPTIONS
+from olenv.cli.common import cli_values
 from olenv.errors import UsageError
 from olenv.settings import AWS_FILE
 
@@ -20,8 +20,7 @@ def run(args) -> int:
     form = args["--format"] or "text"
     if form not in FORMATS:
         raise UsageError(f"--format {form!r}: status prints text or json")
-    cli = {name: args.get(option) or None for option, name in OPTIONS.items()}
-    report = status.gather(cli, no_agent=bool(args.get("--no-agent")))
+    report = status.gather(cli_values(args), no_agent=bool(args.get("--no-agent")))
     if form == "json":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
