@@ -9,11 +9,11 @@ user's entry already holds is left to the user.
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from olenv import atomic
 from olenv.errors import OlenvError
 from olenv.saml import Role
 from olenv.settings import read_json
@@ -74,17 +74,7 @@ def write(path: Path, data: dict) -> Path:
         mode = 0o600
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(json.dumps(data, indent=2) + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        atomic.replace(target, (json.dumps(data, indent=2) + "\n").encode(), mode)
     except OSError as exc:
         raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
     return target

@@ -17,6 +17,7 @@ import os
 import shlex
 from pathlib import Path
 
+from olenv import atomic
 from olenv.errors import ConfigError, UsageError
 
 ALLOW, DENY = "allow", "deny"
@@ -110,10 +111,7 @@ def record(file: Path, verdict: str, content: bytes, session: bool = False) -> N
     line = f"{verdict} {_digest(path, content)}\n".encode() + os.fsencode(path) + b"\n"
     try:
         store.mkdir(mode=0o700, parents=True, exist_ok=True)
-        entry = _entry(store, path)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_bytes(line)
-        os.replace(temporary, entry)
+        atomic.replace(_entry(store, path), line)
         if verdict == DENY and not session:
             # A denial outlasts a session allow of the same file.
             _entry(_store(True), path).unlink(missing_ok=True)

@@ -10,9 +10,9 @@ where it points, not replaced by a regular file.
 import fcntl
 import os
 import re
-import tempfile
 from pathlib import Path
 
+from olenv import atomic
 from olenv.credentials import Credentials, iso
 from olenv.errors import OlenvError, UsageError
 
@@ -82,7 +82,7 @@ def write(path: Path, section: str, credentials: Credentials) -> Path:
                 old = target.read_text(encoding="utf-8")
             except FileNotFoundError:
                 old = ""
-            _replace(target, update(old, section, entries(credentials)))
+            atomic.replace(target, update(old, section, entries(credentials)).encode())
     except UnicodeDecodeError:
         raise OlenvError(f"{target} is not UTF-8 text: left as it was", exit_code=2) from None
     except OSError as exc:
@@ -94,14 +94,3 @@ def _private(path, flags):
     return os.open(path, flags, 0o600)
 
 
-def _replace(target: Path, text: str) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise

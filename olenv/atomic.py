@@ -1,0 +1,25 @@
+"""Files replaced whole or not at all: a reader, or a crash, never sees half of one."""
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def replace(target: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write `data` to a private temporary file beside `target`, then rename it over it.
+
+    The temporary file is born 0600 (mkstemp), so a secret is never readable by others,
+    even for a moment; `mode` is applied before the rename.
+    """
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if mode != 0o600:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise
