@@ -113,3 +113,12 @@ def run_olenv(args, env, *, cwd=None, timeout=60, **kwargs):
     return subprocess.run(OLENV + list(args), env=env, cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, start_new_session=True, stdin=subprocess.DEVNULL,
                           **kwargs)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A project whose .olenv names the profile dev, with a subdirectory."""
+    path = tmp_path / "project"
+    (path / "sub").mkdir(parents=True)
+    (path / ".olenv").write_text("profile: dev\n")
+    return path

@@ -145,14 +145,6 @@ def test_an_unsafe_agent_directory_is_one_problem(env, tmp_path):
                        "refusing it")
 
 
-@pytest.fixture
-def tree(tmp_path):
-    path = tmp_path / "project"
-    (path / "sub").mkdir(parents=True)
-    (path / ".olenv").write_text("profile: dev\n")
-    return path
-
-
 def test_the_olenv_file_here_and_its_trust(env, tree):
     def line():
         return status(env, cwd=tree / "sub").splitlines()[2]

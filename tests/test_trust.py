@@ -12,14 +12,6 @@ from olenv import dotolenv
 from olenv.errors import ConfigError
 
 
-@pytest.fixture
-def tree(tmp_path):
-    path = tmp_path / "project"
-    (path / "sub").mkdir(parents=True)
-    (path / ".olenv").write_text("profile: dev\n")
-    return path
-
-
 def olenv(args, env, cwd=None):
     result = run_olenv(args, env, cwd=cwd)
     return result.returncode, result.stderr.strip()
