@@ -23,11 +23,15 @@ def warm_up() -> None:
 
 
 def _import_boto3() -> None:
+    # Silent whatever happens: a real failure shows again when client() imports on the
+    # main thread, and an exit that overtakes this import (concurrent.futures refuses
+    # to register its atexit hook once shutdown began) must not add a traceback to
+    # the one-line error the user is reading.
     try:
         import boto3  # noqa: F401
         import botocore.config  # noqa: F401
-    except ImportError:
-        pass  # reported by client() on the main thread
+    except BaseException:  # noqa: BLE001
+        pass
 
 
 class AssertionExpired(AwsError):

@@ -1,5 +1,8 @@
 """STS failures as AWS sends them, told apart by code, through the real command."""
 
+import subprocess
+import sys
+
 import pytest
 from conftest import run_olenv
 from fakes.sts import FaultySTS
@@ -56,3 +59,19 @@ def test_sts_unreachable(env, onelogin):
     result = run_olenv(["credential-process"], env)
     assert result.returncode == 1
     assert result.stderr.strip() == "olenv: cannot reach AWS STS at http://127.0.0.1:9/"
+
+
+def test_an_exit_during_the_background_import_adds_nothing_to_stderr(tmp_path):
+    # An error that ends olenv while boto3 is still importing in the background: the
+    # import then runs after the interpreter's shutdown began, as an atexit hook
+    # reproduces every time. Only the error's own line may reach the user.
+    script = ("import atexit, threading\n"
+              "from olenv import sts\n"
+              "def late():\n"
+              "    sts.warm_up()\n"
+              "    [t.join() for t in threading.enumerate() if t is not threading.main_thread()]\n"
+              "atexit.register(late)\n"
+              "raise SystemExit(1)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60, cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == ""
