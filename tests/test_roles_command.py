@@ -34,8 +34,10 @@ def test_table_lists_every_role_by_account_with_names(alice):
     ]
 
 
-def test_table_by_role(alice):
-    result = run_olenv(["roles", "--role-order"], alice)
+@pytest.mark.parametrize("option", ["--role-order", "--role_order"])  # the seed's spelling too
+def test_table_by_role(alice, option):
+    result = run_olenv(["roles", option], alice)
+    assert result.returncode == 0, result.stderr
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["Admin", "Admin", "ReadOnly"]
 
 
