@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
+from olenv import background
 from olenv.credentials import Credentials
 from olenv.errors import OlenvError, UsageError
 from olenv.settings import override_url
@@ -124,8 +125,7 @@ def open_in_browser(url: str, wait: float = BROWSER_WAIT) -> None:
             pass
 
     with HTTPServer(("127.0.0.1", 0), Redirect) as server:
-        thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-        thread.start()
+        background.start(server.serve_forever, 0.05)
         try:
             # A text-mode browser runs in the foreground: the redirect is served meanwhile.
             if not webbrowser.open(f"http://127.0.0.1:{server.server_port}{path}"):

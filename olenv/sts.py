@@ -9,6 +9,7 @@ code, not their text.
 import os
 import threading
 
+from olenv import background
 from olenv.errors import AwsError
 
 _warm: threading.Thread | None = None
@@ -18,8 +19,7 @@ def warm_up() -> None:
     """Import boto3 in the background while the user types a password or an OTP."""
     global _warm
     if _warm is None:
-        _warm = threading.Thread(target=_import_boto3, daemon=True)
-        _warm.start()
+        _warm = background.start(_import_boto3)
 
 
 def _import_boto3() -> None:

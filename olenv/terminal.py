@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 
+from olenv import background
 from olenv.errors import UsageError
 
 
@@ -109,8 +110,7 @@ class Terminal:
                     break
 
         if live:
-            thread = threading.Thread(target=spin, daemon=True)
-            thread.start()
+            thread = background.start(spin)
         else:
             self.say(message)
         try:
@@ -127,3 +127,4 @@ class Terminal:
         if self._tty is not None:
             self._tty.close()
             self._tty = None
+

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import termios
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -63,6 +64,61 @@ def test_ctrl_c_exits_130_restores_echo_and_writes_nothing(onelogin, env, home, 
     assert echo
     assert credentials.read_bytes() == ORIGINAL
     assert sorted(p.name for p in credentials.parent.iterdir()) == ["credentials"]
+
+
+def helper_threads_taking(pid: int, signals) -> list[int]:
+    """The threads of pid, other than its main thread, that do not block all of signals."""
+    wanted = sum(1 << (sig - 1) for sig in signals)
+    taking = []
+    for task in (Path("/proc") / str(pid) / "task").iterdir():
+        status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines())
+        if int(task.name) != pid and int(status["SigBlk"], 16) & wanted != wanted:
+            taking.append(int(task.name))
+    return taking
+
+
+USER_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def test_helper_threads_leave_ctrl_c_to_the_main_thread(onelogin, env):
+    # Were the spinner (or boto3's background import) to take a Ctrl-C, Python would only
+    # note it, and the main thread, asleep between polls or in a read of the terminal,
+    # would not wake: olenv hung at the prompt on a busy machine.
+    onelogin.add_user("alice@example.com", "pw", devices=[FakeOneLogin.PUSH], push="never")
+    env["OLENV_PASSWORD"] = "pw"
+    child = pexpect.spawn(OLENV[0], OLENV[1:] + ["login", "--profile", "dev", "--push-interval",
+                                                  "0.05"], env=env, timeout=30, encoding="utf-8")
+    try:
+        child.expect("[Ww]aiting")
+        threads = len(list((Path("/proc") / str(child.pid) / "task").iterdir()))
+        taking = helper_threads_taking(child.pid, USER_SIGNALS)
+        child.sendintr()
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert threads >= 2 and taking == []  # the spinner runs, and blocks them
+    assert child.exitstatus == 130, child.before
+
+
+def test_the_credential_servers_threads_leave_signals_to_the_main_thread(moto_sts, onelogin, env):
+    onelogin.add_user("alice@example.com", "pw")
+    env["OLENV_PASSWORD"] = "pw"
+    probe = ("import os, sys, urllib.request\n"
+             "request = urllib.request.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'],"
+             " headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})\n"
+             "urllib.request.urlopen(request).read()\n"  # a request thread has come and gone
+             "print(os.getppid())\n"
+             "sys.stdin.readline()\n")
+    child = subprocess.Popen(OLENV + ["exec", "--server", "--", sys.executable, "-c", probe], env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        olenv = int(child.stdout.readline())
+        threads = len(list((Path("/proc") / str(olenv) / "task").iterdir()))
+        taking = helper_threads_taking(olenv, USER_SIGNALS)
+    finally:
+        child.communicate("\n", timeout=30)
+    assert threads >= 2 and taking == []
+    assert child.returncode == 0
 
 
 # --- exec: statuses and signals -----------------------------------------------------------

@@ -13,6 +13,7 @@ import threading
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from olenv import background
 from olenv.credentials import Credentials, iso
 from olenv.errors import OlenvError
 
@@ -27,7 +28,6 @@ class CredentialServer:
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._http.daemon_threads = True
         self._http.owner = self
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.1,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -35,7 +35,8 @@ class CredentialServer:
         return f"http://{host}:{port}/credentials"
 
     def start(self) -> "CredentialServer":
-        self._thread.start()
+        # Request threads inherit this one's mask: none of them takes the user's signals.
+        background.start(self._http.serve_forever, 0.1)
         return self
 
     def stop(self) -> None:
