@@ -48,6 +48,7 @@ class Terminal:
             raise UsageError(f"{what} is needed and there is no terminal to ask for it")
 
     def _readline(self, what: str) -> str:
+        _wait_for_input(self._tty)
         line = self._tty.readline()
         if not line:
             raise UsageError(f"no answer for {what}: the terminal reached end of input")
@@ -128,3 +129,27 @@ class Terminal:
             self._tty.close()
             self._tty = None
 
+
+def _wait_for_input(tty) -> None:
+    """Wait for a line on the terminal in a way a Ctrl-C always ends.
+
+    A signal that lands after Python's last check but before read() blocks is only
+    noted, and read() sleeps on until Enter. With a wakeup pipe, select() sees such a
+    signal either way, and its handler (KeyboardInterrupt) runs as select() returns.
+    Only the main thread runs signal handlers and may set the pipe.
+    """
+    import select
+    import signal
+
+    if threading.current_thread() is not threading.main_thread() or not tty.isatty():
+        return
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    previous = signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+    try:
+        while tty not in select.select([tty, wake_read], [], [])[0]:
+            os.read(wake_read, 64)  # a signal whose handler did not raise: wait on
+    finally:
+        signal.set_wakeup_fd(previous)
+        os.close(wake_read)
+        os.close(wake_write)

@@ -66,6 +66,31 @@ def test_ctrl_c_exits_130_restores_echo_and_writes_nothing(onelogin, env, home, 
     assert sorted(p.name for p in credentials.parent.iterdir()) == ["credentials"]
 
 
+@pytest.mark.parametrize("prompt", ["subdomain", "password"])
+def test_ctrl_c_the_moment_a_prompt_appears_ends_olenv(onelogin, env, home, prompt):
+    # A Ctrl-C that landed after Python's last signal check but before read() blocked
+    # was noted and left waiting for Enter. Sent the instant the prompt shows, as a
+    # script would, it hit that gap a few times in a hundred on a busy machine.
+    import json
+
+    onelogin.add_user("alice@example.com", "pw")
+    env.pop("OLENV_PASSWORD", None)
+    if prompt == "subdomain":
+        path = home / ".onelogin" / "onelogin.aws.json"
+        path.write_text(json.dumps({**json.loads(path.read_text()), "subdomain": ""}))
+    hung = 0
+    for _ in range(25):
+        child = pexpect.spawn(OLENV[0], OLENV[1:] + ["login", "--profile", "dev"], env=env,
+                              timeout=10, encoding="utf-8")
+        try:
+            child.expect(prompt, timeout=30)
+            child.sendintr()
+            hung += child.expect([pexpect.EOF, pexpect.TIMEOUT])
+        finally:
+            child.close(force=True)
+    assert hung == 0
+
+
 def helper_threads_taking(pid: int, signals) -> list[int]:
     """The threads of pid, other than its main thread, that do not block all of signals."""
     wanted = sum(1 << (sig - 1) for sig in signals)
