@@ -24,7 +24,7 @@ _PARTITIONS = {
     "": ("https://signin.aws.amazon.com/federation", "https://{region}.console.aws.amazon.com"),
 }
 MIN_SESSION, MAX_SESSION = 900, 43200  # what getSigninToken accepts as SessionDuration
-SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 ISSUER = "olenv"
 BROWSER_WAIT = 60.0
 

@@ -18,8 +18,8 @@ NAME = ".olenv"
 OPTIONS = {"profile": "--profile", "aws_region": "--aws-region",
            "aws_account_id": "--aws-account-id", "aws_role_name": "--aws-role-name",
            "duration": "--duration"}
-PROFILE = re.compile(r"^[\w.@+-]{1,128}$")
-ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+PROFILE = re.compile(r"^[\w.@+-]{1,128}\Z")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}\Z")
 
 
 def here() -> Path:

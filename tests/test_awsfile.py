@@ -72,7 +72,7 @@ def test_write_creates_the_directory(tmp_path):
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 
-@pytest.mark.parametrize("name", ["a]b", "a b", "", "x\ny"])
+@pytest.mark.parametrize("name", ["a]b", "a b", "", "x\ny", "dev\n"])
 def test_bad_section_names_are_refused(tmp_path, name):
     with pytest.raises(UsageError, match="cannot be a credentials file section"):
         write(tmp_path / "credentials", name, CREDS)

@@ -163,6 +163,8 @@ CASES = {
         "credentials, query or fragment are not allowed", False),
     "bad destination": (lambda f, e: ["--destination", "http://evil.example"], 2,
                         "neither a service name", False),
+    "destination ending in a newline": (lambda f, e: ["--destination", "s3\n"], 2,
+                                        "neither a service name", False),
     "no browser": (lambda f, e: no_browser(e), 2, "no web browser found", True),
 }
 

@@ -47,6 +47,8 @@ CASES = {
     "bad duration": (lambda o, h, e: ["-z", "100"], 2, "outside 900-43200"),
     "bad account id": (lambda o, h, e: ["--aws-account-id", "x1"], 2, "not an AWS account id"),
     "bad section name": (lambda o, h, e: ["--profile", "a b"], 2, "cannot be a credentials"),
+    "section name ending in a newline": (lambda o, h, e: ["--profile", "dev\n"], 2,
+                                         "cannot be a credentials"),
     "unknown option": (lambda o, h, e: ["--no-such-option"], 2, "invalid command line"),
     "wrong API secret": (lambda o, h, e: sdk(h, client_secret="wrong"), 1, "HTTP 401"),
     "wrong password": (lambda o, h, e: e.update(OLENV_PASSWORD="wrong"), 1, "credentials"),

@@ -18,7 +18,7 @@ from olenv.errors import OlenvError, UsageError
 
 SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
 KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*[=:]")
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.@+-]+$")
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.@+-]+\Z")  # \Z: "$" lets a final newline through
 
 
 def default_path(env=os.environ) -> Path:
