@@ -53,12 +53,17 @@ class Assertion:
     not_on_or_after: datetime | None
     session_not_on_or_after: datetime | None
 
+    @property
+    def ends(self) -> datetime | None:
+        """The first moment the assertion is no longer valid; None: it names no end."""
+        return min(filter(None, (self.not_on_or_after, self.session_not_on_or_after)),
+                   default=None)
+
     def valid_at(self, when: datetime) -> bool:
         """Whether `when` (aware) falls in the assertion's window; a missing bound allows."""
         if self.not_before and when < self.not_before:
             return False
-        return all(end is None or when < end
-                   for end in (self.not_on_or_after, self.session_not_on_or_after))
+        return self.ends is None or when < self.ends
 
 
 def parse(b64: str) -> Assertion:

@@ -61,11 +61,10 @@ class AgentSession:
         return reply and reply.get("b64")
 
     def keep_assertion(self, settings, assertion) -> None:
-        ends = [end for end in (assertion.not_on_or_after, assertion.session_not_on_or_after)
-                if end is not None]
-        if ends and min(ends) > datetime.now(timezone.utc):
+        # Only one that names its end: the agent must know when to drop it.
+        if assertion.ends and assertion.ends > datetime.now(timezone.utc):
             self._deliver({"op": "put_assertion", "key": keys.assertion_key(settings),
-                           "b64": assertion.b64, "until": min(ends).timestamp()})
+                           "b64": assertion.b64, "until": assertion.ends.timestamp()})
 
 
 def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
