@@ -27,23 +27,17 @@ BIN = Path(sys.executable).parent
 OLENV = str(BIN / "olenv") if (BIN / "olenv").exists() else "olenv"
 
 # Per shell: how to load a hook file, the loop around one prompt, and what a prompt runs.
+# bash and zsh share the loop syntax and the hook's variables.
+POSIX = {
+    "load": 'source "{file}"',
+    "loop": "for ((i = 0; i < {n}; i++)); do {body}; done",
+    "olenv": "_olenv_hook", "direnv": "_direnv_hook", "empty": ":",
+    "held": "_olenv_pwd=$PWD _olenv_file=$PWD/.olenv _olenv_active=1 "
+            "_olenv_expires=$((EPOCHSECONDS + 3600)) _olenv_renew=$((EPOCHSECONDS + 3000))",
+}
 SHELLS = {
-    "bash": {
-        "argv": ["bash", "--norc", "--noprofile"],
-        "load": 'source "{file}"',
-        "loop": "for ((i = 0; i < {n}; i++)); do {body}; done",
-        "olenv": "_olenv_hook", "direnv": "_direnv_hook", "empty": ":",
-        "held": "_olenv_pwd=$PWD _olenv_file=$PWD/.olenv _olenv_active=1 "
-                "_olenv_expires=$((EPOCHSECONDS + 3600)) _olenv_renew=$((EPOCHSECONDS + 3000))",
-    },
-    "zsh": {
-        "argv": ["zsh", "-f"],
-        "load": 'source "{file}"',
-        "loop": "for ((i = 0; i < {n}; i++)); do {body}; done",
-        "olenv": "_olenv_hook", "direnv": "_direnv_hook", "empty": ":",
-        "held": "_olenv_pwd=$PWD _olenv_file=$PWD/.olenv _olenv_active=1 "
-                "_olenv_expires=$((EPOCHSECONDS + 3600)) _olenv_renew=$((EPOCHSECONDS + 3000))",
-    },
+    "bash": {**POSIX, "argv": ["bash", "--norc", "--noprofile"]},
+    "zsh": {**POSIX, "argv": ["zsh", "-f"]},
     "fish": {
         "argv": ["fish", "--no-config"],
         "load": 'source "{file}"',
