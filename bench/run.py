@@ -1,13 +1,13 @@
 """olenv against OneLogin's onelogin-aws-assume-role 2.1.1, in one table.
 
-    .venv/bin/python bench/run.py [--runs N] [--push-runs N] [--seed-venv DIR]
+    .venv/bin/python bench/run.py [--runs N] [--push-runs N] [--assume-role-venv DIR]
 
 Both tools run as users run them (their console scripts) against the test
 bed's fake OneLogin API and moto's STS on 127.0.0.1, in the same run, commands
 interleaved; every time is the median of several runs, and every figure that
 matters is a ratio, because these machines are noisy. Peak memory is the
-child's maximum resident set size. The seed tool is installed from PyPI into
-its own virtual environment on first use (bench/seed.py).
+child's maximum resident set size. onelogin-aws-assume-role is installed from PyPI
+into its own virtual environment on first use (bench/assume_role.py).
 """
 
 import argparse
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import seed  # noqa: E402
+import assume_role  # noqa: E402
 import testbed  # noqa: E402
 from fakes.onelogin import FakeOneLogin  # noqa: E402
 from fakes.saml import role_value, saml_response  # noqa: E402
@@ -38,14 +38,14 @@ ROLES = 5000
 
 OLENV_MENU = """
 import sys, time
-from lxml import etree  # noqa: F401 - imported before the clock, as the seed's is
+from lxml import etree  # noqa: F401 - imported before the clock, as onelogin-aws-assume-role's is
 from olenv import roles, saml
 text = open(sys.argv[1]).read()
 start = time.perf_counter()
 rows = roles.menu_rows(saml.parse(text).roles)
 print(time.perf_counter() - start, len(rows))
 """
-SEED_MENU = """
+THEIR_MENU = """
 import contextlib, io, sys, time, types
 from aws_assume_role.accounts import process_account_and_role_choices
 from aws_assume_role.saml import get_attributes
@@ -147,10 +147,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--push-runs", type=int, default=3,
-                        help="push approvals timed per tool (the seed's take ~15 s each)")
-    parser.add_argument("--seed-venv", type=Path, default=seed.DEFAULT_VENV)
+                        help="push approvals timed per tool (onelogin-aws-assume-role's take ~15 s each)")
+    parser.add_argument("--assume-role-venv", type=Path, default=assume_role.DEFAULT_VENV)
     options = parser.parse_args()
-    script = seed.ensure(options.seed_venv)
+    script = assume_role.ensure(options.assume_role_venv)
 
     with testbed.moto_sts() as sts, FakeOneLogin() as onelogin, \
             tempfile.TemporaryDirectory() as home, \
@@ -173,8 +173,8 @@ def main():
                "OLENV_ONELOGIN_URL": onelogin.url, "OLENV_PASSWORD": PASSWORD,
                "OLENV_AGENT": "off", "XDG_RUNTIME_DIR": runtime,
                "AWS_ENDPOINT_URL_STS": sts, "AWS_EC2_METADATA_DISABLED": "true"}
-        seed_env = seed.environment(options.seed_venv, env, onelogin.url)
-        seed_python = str(options.seed_venv / "bin" / "python")
+        their_env = assume_role.environment(options.assume_role_venv, env, onelogin.url)
+        their_python = str(options.assume_role_venv / "bin" / "python")
         export = [OLENV, "export", "--shell", "bash"]
         agent_env = {**env, "OLENV_AGENT": "on", "OLENV_AGENT_IDLE": "300"}
         agent = subprocess.run(export, env=agent_env, capture_output=True).returncode == 0 and \
@@ -193,17 +193,17 @@ def main():
             if agent:
                 subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
         theirs = medians({
-            "floor": [seed_python, "-c", "pass"],
+            "floor": [their_python, "-c", "pass"],
             "help": [str(script), "--help"],
-            "sign-in": seed.sign_in_args(script, onelogin, USER, PASSWORD, "eu-west-1"),
-            "otp": seed.sign_in_args(script, onelogin, MFA_USER, PASSWORD, "eu-west-1", "123456"),
-            "menu": [seed_python, "-c", SEED_MENU, str(assertion)],
-        }, seed_env, options.runs)
+            "sign-in": assume_role.sign_in_args(script, onelogin, USER, PASSWORD, "eu-west-1"),
+            "otp": assume_role.sign_in_args(script, onelogin, MFA_USER, PASSWORD, "eu-west-1", "123456"),
+            "menu": [their_python, "-c", THEIR_MENU, str(assertion)],
+        }, their_env, options.runs)
         # Approval comes at a random moment after the push, the same moments for both.
         delays = [random.Random(n).uniform(0.2, 3.0) for n in range(options.push_runs)]
         push_ours = push_latency(export + ["-u", PUSH_USER], env, onelogin, push_user, delays)
-        push_seed = push_latency(seed.sign_in_args(script, onelogin, PUSH_USER, PASSWORD,
-                                                   "eu-west-1"), seed_env, onelogin, push_user,
+        push_theirs = push_latency(assume_role.sign_in_args(script, onelogin, PUSH_USER, PASSWORD,
+                                                   "eu-west-1"), their_env, onelogin, push_user,
                                  delays)
 
     floor = olenv["floor"][0]
@@ -213,11 +213,11 @@ def main():
         ("olenv export, agent hit", hit[:2] if hit else None, None),
         ("sign-in, no MFA", olenv["sign-in"][:2], theirs["sign-in"][:2]),
         ("sign-in, OTP", olenv["otp"][:2], theirs["otp"][:2]),
-        ("push: approval → credentials", push_ours, push_seed),
+        ("push: approval → credentials", push_ours, push_theirs),
     ]
     menu = (float(olenv["menu"][2].split()[0]), olenv["menu"][1])
-    menu_seed = (float(theirs["menu"][2].split()[0]), theirs["menu"][1])
-    rows.append((f"SAML parse + role menu, {ROLES} roles*", menu, menu_seed))
+    menu_theirs = (float(theirs["menu"][2].split()[0]), theirs["menu"][1])
+    rows.append((f"SAML parse + role menu, {ROLES} roles*", menu, menu_theirs))
 
     def ms(value):
         return f"{value[0] * 1000:.0f}" if value else "n/a"
@@ -225,15 +225,15 @@ def main():
     def mib(value):
         return f"{value[1]:.0f}" if value else "n/a"
 
-    header = ("| what | olenv ms | × floor | seed 2.1.1 ms | seed ÷ olenv | olenv MiB | seed MiB |")
+    header = ("| what | olenv ms | × floor | assume-role 2.1.1 ms | assume-role ÷ olenv | olenv MiB | assume-role MiB |")
     print(header)
     print("|" + "---|" * 7)
-    for name, ours, seeds in rows:
-        ratio = f"{seeds[0] / ours[0]:.1f}×" if ours and seeds else "n/a"
+    for name, ours, others in rows:
+        ratio = f"{others[0] / ours[0]:.1f}×" if ours and others else "n/a"
         times_floor = f"{ours[0] / floor:.2f}" if ours and "*" not in name \
             and "push" not in name else ""
-        print(f"| {name} | {ms(ours)} | {times_floor} | {ms(seeds)} | {ratio} | {mib(ours)} | "
-              f"{mib(seeds)} |")
+        print(f"| {name} | {ms(ours)} | {times_floor} | {ms(others)} | {ratio} | {mib(ours)} | "
+              f"{mib(others)} |")
     print(f"\nmedians of {options.runs} runs ({options.push_runs} for the push); "
           f"* time inside the process, without start-up and imports (goal ≤ 100 ms: "
           f"{'met' if menu[0] <= 0.1 else 'MISSED'}); peak memory is the whole process's.")

@@ -7,7 +7,7 @@ from olenv.terminal import Terminal
 
 
 def ask_missing(settings: Settings, terminal: Terminal) -> None:
-    """The seed's prompts for what no option or file gave."""
+    """onelogin-aws-assume-role's prompts for what no option or file gave."""
     if not settings.username:
         settings.username = terminal.ask("OneLogin username: ", "the OneLogin username")
     if not settings.app_id:

@@ -221,7 +221,7 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None,
 
     def put(name, value, source):
         # Every layer fills only what a higher one left empty; falsy values never count
-        # (the seed's rule: "duration": 0 or "" mean "not set").
+        # (onelogin-aws-assume-role's rule: "duration": 0 or "" mean "not set").
         if name not in values and value:
             values[name] = value
             sources[name] = source

@@ -1,4 +1,4 @@
-"""olenv login's seed modes: --loop/--time renewals, -x for another role or user, and
+"""olenv login's onelogin-aws-assume-role modes: --loop/--time renewals, -x for another role or user, and
 --cache-saml, against the fake OneLogin and moto's STS, through real terminals."""
 
 import configparser

@@ -43,7 +43,7 @@ def test_set_then_sign_in_with_the_stored_password(alice, onelogin, home):
     assert "stored the OneLogin password in the OS keyring (service 'onelogin', account 'alice')" \
         in result.stderr
     assert '"keychain_service": "onelogin"' in result.stderr  # not used until asked for
-    # The seed's names: service "onelogin", account the username before the "@".
+    # onelogin-aws-assume-role's names: service "onelogin", account the username before the "@".
     keyring_file = home / ".local" / "share" / "python_keyring" / "keyring_pass.cfg"
     assert "[onelogin]" in keyring_file.read_text() and "alice" in keyring_file.read_text()
     use_keychain(home, keychain_service="onelogin")

@@ -34,7 +34,7 @@ def test_table_lists_every_role_by_account_with_names(alice):
     ]
 
 
-@pytest.mark.parametrize("option", ["--role-order", "--role_order"])  # the seed's spelling too
+@pytest.mark.parametrize("option", ["--role-order", "--role_order"])  # onelogin-aws-assume-role's spelling too
 def test_table_by_role(alice, option):
     result = run_olenv(["roles", option], alice)
     assert result.returncode == 0, result.stderr

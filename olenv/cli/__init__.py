@@ -51,7 +51,7 @@ def _dispatch(argv: list[str]) -> int:
 
     from olenv.errors import UsageError
 
-    # The seed spelled this option with an underscore.
+    # onelogin-aws-assume-role spelled this option with an underscore.
     argv = ["--role-order" if arg == "--role_order" else arg for arg in argv]
     if argv[0] not in COMMANDS and not argv[0].startswith("-"):
         raise UsageError(f"unknown command {argv[0]!r}: see olenv --help")

@@ -1,6 +1,6 @@
-"""olenv login: the seed's classic mode, writing a profile of the credentials file.
+"""olenv login: onelogin-aws-assume-role's classic mode, writing a profile of the credentials file.
 
-And the seed's other modes: --loop N writes the profile N times in all, every
+And its other modes: --loop N writes the profile N times in all, every
 --time minutes, each time signing in with the password this process holds
 (OneLogin decides whether MFA is asked again); -x asks after each write for
 another role (from the held assertion: no password, no MFA), another user, or
@@ -21,7 +21,7 @@ from olenv.handover import awsfile
 from olenv.held import HeldAssertion
 from olenv.terminal import Terminal
 
-DEFAULT_MINUTES = 45.0  # the seed's
+DEFAULT_MINUTES = 45.0  # onelogin-aws-assume-role's
 MAX_MINUTES = 60 * 12  # AWS's longest session: a longer wait would only renew expired keys
 
 
@@ -70,7 +70,7 @@ class Login:
 
 def _loop(login: Login, section: str, writes: int, minutes: float) -> int:
     # Every write signs in, the first too: the password is then held for the renewals,
-    # and a renewal is a new sign-in, as with the seed.
+    # and a renewal is a new sign-in, as with onelogin-aws-assume-role.
     login.memory.reuse = False
     for left in range(writes - 1, -1, -1):
         then = (f"; renewing it in {minutes:g} min, {left} more "

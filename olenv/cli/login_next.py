@@ -2,7 +2,7 @@
 
 Another role comes from the assertion this process (or the agent) holds: no
 password and no MFA while it is valid. Each question reads its own answer: the
-seed took the answer to its "other user?" question for the username.
+onelogin-aws-assume-role took the answer to its "other user?" question for the username.
 """
 
 from olenv.errors import UsageError

@@ -94,7 +94,7 @@ Options:
   -t MINUTES, --time=MINUTES          login: minutes between those writes, up to 720 (default: 45).
   -x, --interactive                   login: after each write, ask for another role (same
                                       sign-in), another user, or the end.
-  --cache-saml                        login: accepted for the seed's scripts; the agent already
+  --cache-saml                        login: accepted for older scripts; the agent already
                                       holds the SAML assertion, in memory only.
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.

@@ -55,7 +55,7 @@ sys.meta_path.insert(0, Patch())
 
 
 def ensure(venv: Path = DEFAULT_VENV) -> Path:
-    """The seed's console script, installing it from PyPI the first time."""
+    """onelogin-aws-assume-role's console script, installing it from PyPI the first time."""
     script = venv / "bin" / "onelogin-aws-assume-role"
     if not script.exists():
         print(f"installing onelogin-aws-assume-role=={VERSION} into {venv} ...", file=sys.stderr)
