@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from olenv import trust
 from olenv.errors import ConfigError
 from olenv.settings import load, onelogin_base
 
@@ -52,11 +53,16 @@ def test_falsy_values_do_not_count(tmp_path):
     assert s.duration == 3600 and s.username is None
 
 
-def test_config_dir_beats_cwd_beats_home(tmp_path):
+def test_config_dir_beats_cwd_beats_home(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     home, cwd = layout(tmp_path, aws={"username": "home"})
     (cwd / "onelogin.aws.json").write_text(json.dumps({"username": "cwd"}))
     other = tmp_path / "other"
     other.mkdir()
+    # The current directory's file counts once allowed (the notice: test_settings_trust.py).
+    assert load({}, env={}, cwd=cwd, home=home).username == "home"
+    assert "is not allowed yet" in capsys.readouterr().err
+    trust.record(cwd / "onelogin.aws.json", trust.ALLOW, (cwd / "onelogin.aws.json").read_bytes())
     assert load({}, env={}, cwd=cwd, home=home).username == "cwd"
     (other / "onelogin.aws.json").write_text(json.dumps({"username": "dir"}))
     assert load({"config_dir": str(other)}, env={}, cwd=cwd, home=home).username == "dir"
