@@ -1,5 +1,6 @@
 """The allow list and .olenv files: olenv allow, olenv deny, export --olenv-file, olenv hook."""
 
+import hashlib
 import os
 import subprocess
 
@@ -7,8 +8,9 @@ import pytest
 from conftest import run_olenv
 from fakes.saml import role_value
 from fakes.sts import FaultySTS
+from test_settings_trust import NOBODY, as_nobody, shared  # noqa: F401 - a fixture
 
-from olenv import dotolenv
+from olenv import allowdirs, dotolenv, trust
 from olenv.errors import ConfigError
 
 
@@ -75,10 +77,46 @@ def test_allow_and_deny_without_a_file(env, tmp_path, where, message):
         assert status == 2 and message in said
 
 
-def test_session_allow_needs_a_runtime_directory(env, tree):
+def test_session_allow_without_a_runtime_directory_lasts_this_boot(env, tree, tmp_path):
     env.pop("XDG_RUNTIME_DIR")
+    env["TMPDIR"] = str(tmp_path)
     assert olenv(["allow", "--session", str(tree)], env) == (
-        2, "olenv: --session needs XDG_RUNTIME_DIR (a per-login directory) to be set")
+        0, f"olenv: allowed {tree}/.olenv (profile dev) until the machine restarts")
+    folder = tmp_path / f"olenv-{os.getuid()}-{allowdirs.boot_key()}"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700" and len(os.listdir(folder / "allow")) == 1
+    assert "allowed until you log out" in run_olenv(["status"], env, cwd=tree).stdout
+    assert olenv(["deny", str(tree)], env)[0] == 0
+    assert os.listdir(folder / "allow") == []
+
+
+def test_the_boot_is_named_by_its_id_else_by_its_boot_time(tmp_path):
+    import psutil
+
+    with open(allowdirs.BOOT_ID) as file:  # Linux
+        assert allowdirs.boot_key() == file.read().strip()
+    # Without /proc (BSD, macOS, a container): the boot time, as sysctl kern.boottime gives it.
+    assert allowdirs.boot_key(str(tmp_path / "missing")) == f"t{int(psutil.boot_time())}"
+    (tmp_path / "odd").write_text("../../etc\n")
+    assert allowdirs.boot_key(str(tmp_path / "odd")) == f"t{int(psutil.boot_time())}"
+    env = {"TMPDIR": str(tmp_path)}
+    assert allowdirs.session_store(env) == \
+        f"{tmp_path}/olenv-{os.getuid()}-{allowdirs.boot_key()}/allow"
+    assert allowdirs.session_store({**env, "XDG_RUNTIME_DIR": "/run/user/7"}) == \
+        "/run/user/7/olenv/allow"
+    assert allowdirs.per_boot({"TMPDIR": "relative"}, boot="b") == f"/tmp/olenv-{os.getuid()}-b"
+
+
+def test_session_trust_falls_back_to_the_boot_time_without_proc(env, tree, tmp_path, monkeypatch):
+    import psutil
+
+    monkeypatch.setattr(allowdirs, "BOOT_ID", str(tmp_path / "no-proc"))
+    monkeypatch.setattr(allowdirs.boot_key, "__defaults__", (allowdirs.BOOT_ID,))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    trust.record(tree / ".olenv", trust.ALLOW, b"profile: dev\n", session=True)
+    assert trust.standing(tree / ".olenv", b"profile: dev\n") == trust.ALLOWED_SESSION
+    assert os.listdir(tmp_path / f"olenv-{os.getuid()}-t{int(psutil.boot_time())}" / "allow")
 
 
 @pytest.fixture
@@ -164,3 +202,21 @@ def test_hook_and_completion_sources_are_valid(env, shell, check):
         assert result.returncode == 0, result.stderr
         checked = subprocess.run(check, input=result.stdout, text=True, capture_output=True)
         assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_another_user_cannot_plant_session_trust(alice, tree, shared):  # noqa: F811
+    alice.pop("XDG_RUNTIME_DIR")
+    alice["TMPDIR"] = shared
+    folder = f"{shared}/olenv-{os.getuid()}-{allowdirs.boot_key()}"
+    # The name is guessable (uid, boot id): another user makes it first, with an entry
+    # that "allows" the .olenv they planted.
+    path = os.fsencode(trust.canonical(tree / ".olenv"))
+    digest = hashlib.sha256(path + b"\0" + (tree / ".olenv").read_bytes()).hexdigest()
+    entry = f"{folder}/allow/{hashlib.sha256(path).hexdigest()}"
+    planted = as_nobody("sh", "-c", f"mkdir -m 755 {folder} {folder}/allow && "
+                        f"printf 'allow {digest}\\n%s\\n' '{path.decode()}' > {entry}")
+    assert planted.returncode == 0, planted.stderr
+    assert "is not allowed yet" in export(alice, tree / ".olenv").stderr
+    assert olenv(["allow", "--session", str(tree)], alice) == (
+        2, f"olenv: {folder} belongs to uid {NOBODY}, not to you: olenv keeps --session trust "
+           "there only in a directory of yours alone (set XDG_RUNTIME_DIR, or remove it)")
