@@ -3,9 +3,10 @@
 import hashlib
 import os
 import subprocess
+import sys
 
 import pytest
-from conftest import run_olenv
+from conftest import OLENV, require, run_olenv
 from fakes.saml import role_value
 from fakes.sts import FaultySTS
 from test_settings_trust import NOBODY, as_nobody, shared  # noqa: F401 - a fixture
@@ -220,3 +221,62 @@ def test_another_user_cannot_plant_session_trust(alice, tree, shared):  # noqa: 
     assert olenv(["allow", "--session", str(tree)], alice) == (
         2, f"olenv: {folder} belongs to uid {NOBODY}, not to you: olenv keeps --session trust "
            "there only in a directory of yours alone (set XDG_RUNTIME_DIR, or remove it)")
+
+
+def test_a_fifo_named_olenv_does_not_hang(alice, tree):
+    (tree / ".olenv").unlink()
+    os.mkfifo(tree / ".olenv")  # a read would wait for a writer for ever
+    result = run_olenv(["export", "--shell", "bash", "--olenv-file", str(tree / ".olenv")], alice,
+                       timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"olenv: {tree}/.olenv is not a regular file: olenv will not read it\n"
+    assert olenv(["allow", str(tree / ".olenv")], alice) == (
+        2, f"olenv: {tree}/.olenv is not a regular file: olenv will not read it")
+
+
+# Peak memory of a child, measured by a fresh Python that runs nothing else.
+PEAK = ("import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+        "sys.stderr.write(done.stderr)\n")
+BIG = 8 << 30
+
+
+def peak_kib(argv, env, cwd=None) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-c", PEAK, *argv], env=env, cwd=cwd, text=True,
+                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    return int(done.stdout), done.stderr
+
+
+@pytest.mark.parametrize("owner", ["mine", "another user's"])
+def test_a_huge_olenv_planted_above_is_never_read(alice, shared, owner):  # noqa: F811
+    big = os.path.join(shared, ".olenv")
+    with open(big, "wb") as file:
+        file.truncate(BIG)  # sparse: 8 GiB that take no disk
+    if owner != "mine":
+        os.chown(big, NOBODY, NOBODY)
+    below = os.path.join(shared, "project", "sub")
+    os.makedirs(below)
+    reason = ("is 8589934592 bytes: olenv reads such a file only up to 64 KiB" if owner == "mine"
+              else f"belongs to uid {NOBODY} (nobody), not to you or root")
+    # The prompt hook's cd into the tree, in a real bash.
+    hook = subprocess.run(OLENV + ["hook", "bash"], env=alice, capture_output=True, text=True,
+                          check=True).stdout
+    script = f'{hook}\ncd {below} && _olenv_hook; echo "status $?"'
+    kib, stderr = peak_kib([require("bash"), "-c", script], alice)
+    assert f"olenv: {big} {reason}" in stderr, stderr
+    assert kib < 150 * 1024, f"peak {kib} KiB"
+    kib, stderr = peak_kib(OLENV + ["export", "--shell", "bash", "--olenv-file", big], alice)
+    assert stderr.startswith(f"olenv: {big} {reason}") and kib < 150 * 1024, (kib, stderr)
+    assert olenv(["allow", below], alice)[0] == 2
+
+
+def test_another_users_olenv_is_refused(alice, shared):  # noqa: F811
+    sub = os.path.join(shared, "sub")
+    planted = as_nobody("sh", "-c", f"mkdir {sub} && echo 'profile: prod' > {shared}/.olenv")
+    assert planted.returncode == 0, planted.stderr
+    refused = (f"olenv: {shared}/.olenv belongs to uid {NOBODY} (nobody), not to you or root: "
+               "olenv will not use it")
+    assert olenv(["allow"], alice, cwd=sub) == (2, refused)
+    result = export(alice, f"{shared}/.olenv")
+    assert (result.returncode, result.stderr) == (2, refused + "\n")
