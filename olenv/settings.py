@@ -86,6 +86,20 @@ class Settings:
     sources: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
+    @property
+    def client_origin(self) -> str:
+        """Where the API client id and secret came from, as an error about them says it."""
+        origins = []
+        for name in ("client_id", "client_secret"):
+            source = self.sources.get(name, "")
+            variable = f"OLENV_{name.upper()}"
+            origins.append(variable if source.startswith("environment") else source)
+        if origins[0] == origins[1]:
+            return origins[0] or "onelogin.sdk.json"
+        if all(origin.startswith("OLENV_") for origin in origins):
+            return " and ".join(origins)
+        return f"the client id from {origins[0]} and the secret from {origins[1]}"
+
 
 def normalise_account(value, origin: str) -> str:
     """Account ids are 12-digit strings; YAML and JSON may have made them ints."""

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from conftest import run_olenv
 
 from olenv import trust
 from olenv.errors import ConfigError
@@ -146,3 +147,22 @@ def test_warnings_for_unknown_keys_and_a_readable_secret(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown key 'colour'" in err and "unknown key 'usrname'" in err
     assert "readable by others: chmod 600" in err
+
+
+@pytest.mark.parametrize("variables, origin", [
+    ({}, "{home}/.onelogin/onelogin.sdk.json"),
+    ({"OLENV_CLIENT_ID": "wrong", "OLENV_CLIENT_SECRET": "wrong"},
+     "OLENV_CLIENT_ID and OLENV_CLIENT_SECRET"),
+    ({"OLENV_CLIENT_SECRET": "wrong"},
+     "the client id from {home}/.onelogin/onelogin.sdk.json and the secret from OLENV_CLIENT_SECRET"),
+])
+def test_a_rejected_api_client_names_where_it_came_from(onelogin, env, home, variables, origin):
+    if not variables:  # the file's own client is the wrong one
+        sdk = home / ".onelogin" / "onelogin.sdk.json"
+        sdk.write_text(json.dumps({**json.loads(sdk.read_text()), "client_secret": "wrong"}))
+    onelogin.add_user("alice@example.com", "pw")
+    result = run_olenv(["credential-process"], {**env, "OLENV_PASSWORD": "pw", **variables})
+    assert (result.returncode, result.stderr) == (
+        1, "olenv: OneLogin rejected the API client id/secret (HTTP 401): check "
+           f"{origin.format(home=home)}\n")
+    assert onelogin.count("saml_assertion") == 0
