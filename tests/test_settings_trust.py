@@ -82,6 +82,7 @@ def test_allow_shows_what_it_trusts_then_edits_and_denials_count(alice, onelogin
     assert allowed.returncode == 1  # the fake knows only alice's own client
     assert used(onelogin)[0] == ["client_id:evil-client, client_secret:evil-secret"]
     assert "evil-secret" not in allowed.stderr
+    assert allowed.stderr.endswith(f"rejected the API client id/secret (HTTP 401): check {file}\n")
 
     onelogin.requests.clear()
     file.write_text(json.dumps({**THEIR_SDK, "subdomain": "evilcorp2"}))  # a later pull
