@@ -2,8 +2,9 @@
 changes the settings (an edit, an allow or a deny) must change the key."""
 
 import json
+import subprocess
 
-from conftest import run_olenv
+from conftest import OLENV, require, run_olenv
 from test_agent import agent_env, export, sign_ins  # noqa: F401 - a fixture
 
 
@@ -43,3 +44,22 @@ def test_allow_and_deny_change_what_the_agent_serves(agent_env, home, tmp_path):
     assert run_olenv(["allow", "--session", str(repo / "onelogin.aws.json")],
                      agent_env).returncode == 0
     assert here() == "ap-south-1"
+
+
+def test_a_hit_stats_the_settings_files_and_reads_none(agent_env, home, tmp_path):  # noqa: F811
+    strace = require("strace")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "onelogin.sdk.json").write_text("{}")  # in the working tree, not allowed
+    command = ["export", "--shell", "bash", "--aws-account-id", "111111111111"]
+    assert run_olenv(command, agent_env, cwd=repo).returncode == 0  # the agent keeps it
+    log = tmp_path / "trace"
+    result = subprocess.run([strace, "-f", "-qq", "-o", str(log), "-e", "trace=%file", *OLENV,
+                             *command], env=agent_env, cwd=repo, capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL, start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    assert "not allowed yet" not in result.stderr  # a hit: the full path was not taken
+    calls = [line for line in log.read_text().splitlines()
+             if any(name in line for name in ("onelogin.sdk.json", "onelogin.aws.json",
+                                              "accounts.yaml", '/olenv/allow"'))]
+    assert calls and all("stat" in line.split("(")[0] for line in calls), calls
