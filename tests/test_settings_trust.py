@@ -74,10 +74,10 @@ def test_allow_shows_what_it_trusts_then_edits_and_denials_count(alice, onelogin
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"olenv: allowed {file}; run in {clone}, olenv now takes from it:",
-        "  client_id         set   (the OneLogin API client)",
-        "  client_secret     set   (the OneLogin API client)",
-        "  region            eu   (the OneLogin region that gets your password)",
-        "  subdomain         evilcorp   (the OneLogin tenant that gets your password)"]
+        "  client_id         set       (the OneLogin API client)",
+        "  client_secret     set       (the OneLogin API client)",
+        "  region            eu        (the OneLogin region that gets your password)",
+        "  subdomain         evilcorp  (the OneLogin tenant that gets your password)"]
     allowed = run_olenv(["credential-process"], alice, cwd=clone)
     assert allowed.returncode == 1  # the fake knows only alice's own client
     assert used(onelogin)[0] == ["client_id:evil-client, client_secret:evil-secret"]
@@ -103,7 +103,7 @@ def test_allow_shows_the_keyring_entry_and_account_names(alice, clone):
     result = run_olenv(["allow", str(clone / "onelogin.aws.json")], alice)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert "  keychain_service  git:https://github.com   (the OS keyring entry read as your " \
+    assert "  keychain_service  git:https://github.com  (the OS keyring entry read as your " \
            "password)" in lines and lines[-1] == "  and app_id"
     result = run_olenv(["allow", str(clone / "accounts.yaml")], alice)
     assert result.returncode == 0, result.stderr
@@ -188,3 +188,10 @@ def test_another_user_plants_settings_in_a_shared_folder(alice, onelogin, shared
                                  f"client_secret:{onelogin.client_secret}"]
     result = run_olenv(["allow", f"{shared}/onelogin.sdk.json"], alice)
     assert result.returncode == 2 and "belongs to uid 65534 (nobody)" in result.stderr
+
+
+def test_allow_in_a_tree_with_only_settings_files_says_to_name_them(alice, clone):
+    result = run_olenv(["allow"], {**alice, "PWD": str(clone)}, cwd=clone)
+    assert (result.returncode, result.stderr) == (
+        2, f"olenv: no .olenv in {clone} or above it; to allow a settings file, name it: "
+           f"olenv allow {clone}/onelogin.sdk.json\n")

@@ -1,15 +1,27 @@
 """olenv allow [PATH]: trust a .olenv as it is now (default: the nearest one), or a
 settings file in a working tree (onelogin.sdk.json, onelogin.aws.json, accounts.yaml)."""
 
+import os
 import sys
+from pathlib import Path
 
 from olenv import dotolenv, trust
+from olenv.errors import ConfigError
 from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
 from olenv.text import safe
 
 
 def run(args) -> int:
-    file = dotolenv.locate(args["<path>"])
+    try:
+        file = dotolenv.locate(args["<path>"])
+    except ConfigError:
+        folder = dotolenv.here() if args["<path>"] is None else Path(os.path.abspath(args["<path>"]))
+        found = [folder / name for name in SETTINGS if (folder / name).is_file()]
+        if not found:
+            raise
+        # A settings file is allowed by name: each one steers secrets on its own.
+        raise ConfigError(f"no {dotolenv.NAME} in {trust.shown(folder)} or above it; to allow "
+                          f"a settings file, name it: olenv allow {trust.shown(found[0])}") from None
     # A file olenv would refuse to read is refused now, while its author is looking.
     content = trust.read(file)
     session = bool(args["--session"])
@@ -36,11 +48,10 @@ def trusting(file, content: bytes) -> list[str]:
         names = settings.read_aliases(file, content)
         return [f"account names for {len(names)} account(s) (shown in menus and profiles)"]
     data = settings.read_json(file, content)
-    lines = []
-    for key in settings.STEERING:
-        if data.get(key):
-            value = "set" if key in ("client_id", "client_secret") else data[key]
-            lines.append(f"{key:17} {value}   ({STEERS[key]})")
+    rows = [(key, "set" if key in ("client_id", "client_secret") else safe(data[key]))
+            for key in settings.STEERING if data.get(key)]
+    width = max((len(value) for _, value in rows), default=0)
+    lines = [f"{key:17} {value:{width}}  ({STEERS[key]})" for key, value in rows]
     rest = sorted(set(data) - set(settings.STEERING))
     if rest:
         lines.append(f"and {', '.join(rest)}")
