@@ -189,3 +189,15 @@ def test_a_cloned_repository_cannot_have_another_entry_read_and_sent(alice, onel
     assert "ghp_victims_token" not in repr([r.body for r in onelogin.requests])
     assert onelogin.count("saml_assertion") == 0
     assert os.listdir(repo) == ["onelogin.aws.json"]
+
+
+def test_the_plain_file_behind_a_secret_service_is_never_read(alice, home, onelogin):
+    # keyring's chainer would fall back to keyrings.alt's file when the Secret Service
+    # has no entry: a password left (or planted) there is not used.
+    plain_file(home).parent.mkdir(parents=True)
+    plain_file(home).write_text("[onelogin]\nalice = Y29ycmVjdCBob3JzZQ==\n")
+    use_keychain(home, keychain_service="onelogin")
+    result = run_olenv(["credential-process"], alice)
+    assert result.returncode == 2
+    assert result.stderr.startswith("olenv: no OneLogin password in the OS keyring for 'alice'")
+    assert onelogin.count("saml_assertion") == 0
