@@ -176,3 +176,25 @@ def test_a_refused_value_creates_no_file(tmp_path):
     with pytest.raises(OlenvError):
         write(tmp_path / "credentials", "dev", dataclasses.replace(CREDS, session_token=HOSTILE))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case, line", [
+    ("not UTF-8", "is not UTF-8 text: left as it was"),
+    ("a directory", "it is not a regular file"),
+])
+def test_login_checks_the_file_before_asking_for_a_password(onelogin, env, home, case, line):
+    from conftest import run_olenv
+
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    path = home / ".aws" / "credentials"
+    if case == "a directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b"[keep]\n\xff\xfe\n")
+    result = run_olenv(["login", "--profile", "dev"], env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("olenv: ") and line in result.stderr
+    assert onelogin.requests == []  # not even the API token was asked for
+    if case == "not UTF-8":
+        assert path.read_bytes() == b"[keep]\n\xff\xfe\n"
