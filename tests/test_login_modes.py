@@ -285,7 +285,7 @@ def test_cache_saml_second_login_takes_another_role_from_the_agent(onelogin, env
     assert "222222222222/Dev" in second.stderr and "warning" not in second.stderr
     assert (sign_ins(onelogin), user.verify_calls) == (1, 1)
     assert sections(credentials.read_text()).sections() == ["keep", "admin", "dev"]
-    # Nothing but the file asked for: no SAML cache on disk, and no lock file.
+    # Nothing but the file asked for: no SAML cache on disk, no lock file beside it.
     assert {p for p in home.rglob("*")} - before == set()
 
 
