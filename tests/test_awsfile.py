@@ -198,3 +198,35 @@ def test_login_checks_the_file_before_asking_for_a_password(onelogin, env, home,
     assert onelogin.requests == []  # not even the API token was asked for
     if case == "not UTF-8":
         assert path.read_bytes() == b"[keep]\n\xff\xfe\n"
+
+
+def test_login_replaces_the_file_never_writes_it_in_place(onelogin, env, home, tmp_path):
+    # Under strace: the credentials file is never opened for writing or truncated; a
+    # temporary file beside it is renamed onto it, so a reader sees the old file or the new.
+    import subprocess
+
+    from conftest import OLENV, require
+
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    path = home / ".aws" / "credentials"
+    path.write_text("[keep]\na = 1\n")
+    log = tmp_path / "strace.log"
+    result = subprocess.run(
+        [require("strace"), "-f", "-qq", "-o", str(log), "-e",
+         "trace=open,openat,creat,truncate,rename,renameat,renameat2",
+         *OLENV, "login", "--profile", "dev"],
+        env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    quoted = f'"{path}"'
+    opened = [call for call in calls if quoted in call and re.search(r"\bopen(at)?\(", call)]
+    assert opened and all("O_RDONLY" in call and "O_TRUNC" not in call for call in opened), opened
+    assert not [call for call in calls if quoted in call and re.search(r"\b(creat|truncate)\(",
+                                                                       call)]
+    renamed = [call for call in calls if re.search(r"\brename(at2?)?\(", call) and
+               call.rstrip().endswith(f"{quoted}) = 0") or f"{quoted}, 0) = 0" in call]
+    temp = re.escape(str(path.parent)) + r"/\.credentials\.\w+"
+    assert len(renamed) == 1 and re.search(f'"{temp}"', renamed[0]), renamed
+    assert "[dev]" in path.read_text() and path.read_text().startswith("[keep]\na = 1\n")
