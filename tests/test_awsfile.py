@@ -1,5 +1,6 @@
 """The credentials file writer: one section changes, everything else stays."""
 
+import os
 import re
 import stat
 from datetime import datetime, timezone
@@ -230,3 +231,31 @@ def test_login_replaces_the_file_never_writes_it_in_place(onelogin, env, home, t
     temp = re.escape(str(path.parent)) + r"/\.credentials\.\w+"
     assert len(renamed) == 1 and re.search(f'"{temp}"', renamed[0]), renamed
     assert "[dev]" in path.read_text() and path.read_text().startswith("[keep]\na = 1\n")
+
+
+def test_a_fifo_in_place_of_the_file_is_refused_at_once(tmp_path):
+    path = tmp_path / "credentials"
+    os.mkfifo(path)
+    with pytest.raises(OlenvError, match="it is not a regular file"):
+        write(path, "dev", CREDS)  # without O_NONBLOCK the open would wait for a writer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[dev] ; a note\naws_access_key_id = OLD\n", "[dev] ; a note\naws_access_key_id = ASIANEW\n"
+                                                  "region = eu-west-1\n"),
+    ("[ dev ]\na = 1\n", "[ dev ]\na = 1\n\n[dev]\naws_access_key_id = ASIANEW\n"
+                         "region = eu-west-1\n"),
+    ("# [dev]\n[dev]\nAws_Access_Key_Id:OLD\n", "# [dev]\n[dev]\naws_access_key_id = ASIANEW\n"
+                                                "region = eu-west-1\n"),
+    ("[dev]\ns3 =\n  region = kept, a continuation\n",
+     "[dev]\ns3 =\n  region = kept, a continuation\naws_access_key_id = ASIANEW\n"
+     "region = eu-west-1\n"),
+])
+def test_sections_and_keys_are_found_as_botocore_reads_them(text, expected):
+    import configparser
+
+    new = update(text, "dev", NEW)
+    assert new == expected
+    parser = configparser.RawConfigParser()
+    parser.read_string(new)  # no duplicate section or key: botocore reads it
+    assert parser["dev"]["aws_access_key_id"] == "ASIANEW"
