@@ -1,8 +1,8 @@
 """One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
 
-from olenv import roles, saml, sts
+from olenv import partitions, roles, saml, sts
 from olenv.credentials import Credentials
-from olenv.settings import DEFAULT_AWS_REGION, Settings
+from olenv.settings import Settings
 from olenv.terminal import Terminal
 
 
@@ -41,7 +41,6 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
 
     sts.warm_up()
     client, request = onelogin_request(settings, terminal)
-    region = settings.aws_region or DEFAULT_AWS_REGION
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
         if not held:
@@ -57,6 +56,8 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",
                             aliases=settings.aliases)
+        # The role's partition decides the region, and refuses one of another partition.
+        region = partitions.region_for(role, settings.aws_region, settings.sources.get("aws_region"))
         try:
             reply = sts.assume(assertion, role, settings.duration, region)
         except sts.AssertionExpired:

@@ -21,7 +21,7 @@ _NS = {"samlp": _SAMLP, "saml": _SAML}
 _SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 _ATTRIBUTES = "https://aws.amazon.com/SAML/Attributes/"
 
-_PARTITION = r"arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:"
+_PARTITION = r"arn:aws(?:-[a-z]+)*:iam::\d{12}:"  # every partition: aws, aws-cn, aws-iso-b...
 _ROLE_ARN = re.compile(_PARTITION + r"role/(?:[\w+=.@-]+/)*[\w+=.@-]+", re.ASCII)
 _PROVIDER_ARN = re.compile(_PARTITION + r"saml-provider/[\w.-]+", re.ASCII)
 _SAFE = re.compile(r"[^\w:.+/-]", re.ASCII)

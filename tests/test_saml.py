@@ -82,7 +82,7 @@ def test_role_path_is_kept_in_the_arn_but_not_the_name():
     assert only.name == "Admin" and only.account_id == A
 
 
-@pytest.mark.parametrize("partition", ["aws-us-gov", "aws-cn"])
+@pytest.mark.parametrize("partition", ["aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e"])
 def test_other_partitions(partition):
     (only,) = parse(saml_response([role_value(A, "Admin", partition=partition)])).roles
     assert only == role(A, "Admin", partition=partition)
@@ -97,7 +97,7 @@ def test_other_partitions(partition):
     f"arn:aws:iam::{A}:saml-provider/X,arn:aws:iam::{A}:saml-provider/Y",  # two providers
     f"arn:aws:iam::{A}:role/A,arn:aws:iam::{A}:saml-provider/P,extra",    # three fields
     "arn:aws:iam::11111111111:role/Admin,arn:aws:iam::11111111111:saml-provider/P",  # 11 digits
-    f"arn:aws-iso:iam::{A}:role/Admin,arn:aws-iso:iam::{A}:saml-provider/P",  # unknown partition
+    f"arn:awsiso:iam::{A}:role/Admin,arn:awsiso:iam::{A}:saml-provider/P",  # not a partition
     f"arn:aws:iam::{A}:role/Admin,arn:aws-cn:iam::{A}:saml-provider/P",   # mixed partitions
     f"arn:aws:sts::{A}:role/Admin,arn:aws:iam::{A}:saml-provider/P",      # not IAM
     f"arn:aws:iam::{A}:role/,arn:aws:iam::{A}:saml-provider/P",           # no role name
