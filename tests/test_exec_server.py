@@ -195,3 +195,74 @@ def test_a_botocore_job_runs_through_a_failing_renewal_without_an_error(alice, o
     assert "retrying, the current ones last until" in err
     # Renewal attempts, not requests, cost sign-ins.
     assert onelogin.count("saml_assertion") < 20 < seen["calls"]
+
+
+def test_a_renewal_that_needs_a_person_and_has_no_terminal_says_so_once(alice, onelogin,
+                                                                       short_keys):
+    """MFA turns on after the start: the renewal would need an OTP, and nobody can type it.
+    One line, once; the keys in service serve until their end, then a 503 says why."""
+    short_keys.lifetime = 10
+    job = subprocess.Popen(
+        [*OLENV, "exec", "--server", "--", sys.executable, "-c", WATCH, "16", "0.25"],
+        env=alice, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while short_keys.assumed == 0:
+        assert job.poll() is None and time.monotonic() < deadline, job.communicate()
+        time.sleep(0.05)
+    onelogin.users["alice@example.com"].devices = [onelogin.OTP]
+    out, err = job.communicate(timeout=120)
+    assert job.returncode == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("olenv: cannot renew the credentials: "), err
+    assert "no terminal" in lines[0] and "keeps the current ones until" in lines[0]
+    seen = json.loads(out)
+    (key,) = {s["AccessKeyId"] for s in seen if s["status"] == 200}
+    end = max(parse_iso(s["Expiration"]) for s in seen if s["status"] == 200)
+    assert all(s["status"] == 200 for s in seen if s["at"] + s["took"] < end - 0.5)
+    refused = [s for s in seen if s["status"] != 200]
+    assert refused and all(s["status"] == 503 and s["at"] >= end - 0.5 for s in refused)
+    assert "could not be renewed" in refused[0]["message"] and "no terminal" in refused[0]["message"]
+    assert onelogin.count("saml_assertion") == 2  # the start and one attempt, not a retry loop
+
+
+# Twenty requests that hang up at once (a reset, before reading the reply), then a real one.
+HANG_UP = """
+import json, os, socket, struct, urllib.parse, urllib.request
+url, token = os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+where = urllib.parse.urlsplit(url)
+for _ in range(20):
+    s = socket.create_connection((where.hostname, where.port))
+    s.sendall(f"GET {where.path} HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: {token}\\r\\n\\r\\n".encode())
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+for _ in range(5):  # half a request, then gone
+    s = socket.create_connection((where.hostname, where.port))
+    s.sendall(b"GET /credentials HTTP/1.1\\r\\nAuthori")
+    s.close()
+with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": token})) as r:
+    print(json.load(r)["AccessKeyId"])
+"""
+
+
+def test_clients_that_hang_up_are_not_errors(alice):
+    result = run_olenv(["exec", "--server", "--", sys.executable, "-c", HANG_UP], alice)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ASIA") and result.stderr == ""
+
+
+@pytest.mark.parametrize("lifetime, min_ttl, starts", [
+    (3600, 900, 900), (3600, 4000, 1800), (60, 900, 30), (60, 20, 20), (10, 0, 0), (-5, 900, 0)])
+def test_a_renewal_starts_from_min_ttl_or_half_the_life_before_the_end(lifetime, min_ttl, starts):
+    from olenv.server.renewal import lead
+
+    assert lead(lifetime, min_ttl) == starts
+
+
+@pytest.mark.parametrize("failures, left, waits", [
+    (1, 3600, 1), (2, 3600, 2), (3, 3600, 4), (5, 3600, 16), (6, 3600, 30), (20, 3600, 30),
+    (4, 12, 4), (4, 9, 3), (6, 2, 1), (8, float("inf"), 30)])
+def test_retries_back_off_but_never_sleep_past_the_end(failures, left, waits):
+    from olenv.server.renewal import pause
+
+    assert pause(failures, left) == waits
