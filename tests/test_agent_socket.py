@@ -142,3 +142,131 @@ def test_as_root_another_user_is_refused_by_the_agent_itself(shared_runtime):
     assert reply == {"v": 1, "ok": False, "error": "refused: the agent serves only its own user"}
     assert keys["SecretAccessKey"] not in result.stdout
     assert run_olenv(["agent", "status"], shared_runtime).returncode == 0  # the owner still can
+
+
+# --- who is at the other end: one seam, a way per platform -------------------------------
+
+from olenv.agent import protocol, socketdir  # noqa: E402
+from olenv.errors import ConfigError  # noqa: E402
+
+
+def test_on_linux_the_peer_is_told_by_so_peercred():
+    check = protocol.peer_check()
+    left, right = socket_pair()
+    with left, right:
+        assert check(left) == check(right) == os.getuid()
+        assert protocol.same_user(left)
+
+
+def socket_pair():
+    import socket
+
+    return socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+
+
+class FakeSocket:
+    """A socket whose getsockopt answers as macOS's kernel does."""
+
+    def __init__(self, answer: bytes):
+        self.answer, self.asked = answer, []
+
+    def getsockopt(self, level, option, size):
+        self.asked.append((level, option, size))
+        return self.answer[:size]
+
+    def fileno(self):
+        return 7
+
+
+def xucred(uid: int, version: int = 0) -> bytes:
+    import struct
+
+    return struct.pack("=IIh2x16I", version, uid, 1, 20, *[0] * 15)
+
+
+def test_on_macos_the_peer_is_told_by_local_peercred():
+    from types import SimpleNamespace
+
+    check = protocol.peer_check(SimpleNamespace(LOCAL_PEERCRED=1), libc=False)
+    sock = FakeSocket(xucred(501))
+    assert check(sock) == 501
+    assert sock.asked == [(0, 1, 76)]  # SOL_LOCAL, LOCAL_PEERCRED, sizeof(struct xucred)
+    with pytest.raises(OSError):
+        check(FakeSocket(xucred(501, version=1)))  # a layout it does not know: no uid
+
+
+class FakeLibc:
+    """A BSD libc's getpeereid(fd, &uid, &gid)."""
+
+    def __init__(self, uid: int, result: int = 0):
+        self.uid, self.result, self.fds = uid, result, []
+
+    def getpeereid(self, fd, uid, gid):
+        self.fds.append(fd)
+        uid.contents.value, gid.contents.value = self.uid, 20
+        return self.result
+
+
+def test_elsewhere_the_peer_is_told_by_getpeereid():
+    from types import SimpleNamespace
+
+    libc = FakeLibc(502)
+    check = protocol.peer_check(SimpleNamespace(), libc=libc)
+    assert check(FakeSocket(b"")) == 502 and libc.fds == [7]
+    with pytest.raises(OSError):
+        protocol.peer_check(SimpleNamespace(), libc=FakeLibc(502, result=-1))(FakeSocket(b""))
+
+
+def test_with_no_way_to_tell_the_peer_the_agent_is_refused():
+    from types import SimpleNamespace
+
+    with pytest.raises(ConfigError) as raised:
+        protocol.peer_check(SimpleNamespace(), libc=SimpleNamespace())
+    assert "no way to check which user is at the other end" in str(raised.value)
+    assert "does not run unchecked" in str(raised.value)
+
+
+def test_the_agent_does_not_start_where_the_peer_cannot_be_checked(agent_env, onelogin,  # noqa: F811
+                                                                   tmp_path):
+    # Python here without SO_PEERCRED, as on a system that has none (glibc has no getpeereid).
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import socket\ndel socket.SO_PEERCRED\n")
+    env = {**agent_env, "PYTHONPATH": str(site)}
+    started = run_olenv(["agent", "start"], env)
+    assert started.returncode == 1, started.stderr
+    assert started.stderr.startswith("olenv: the agent did not start: this system offers no way "
+                                     "to check which user"), started.stderr
+    assert started.stderr.count("\n") == 1
+    # Commands still work, without an agent, and say why.
+    result = run_olenv(["credential-process"], env)
+    assert result.returncode == 0 and json.loads(result.stdout)["Version"] == 1
+    assert result.stderr.startswith("olenv: warning: not using the agent: ")
+    assert "this system offers no way to check" in result.stderr and result.stderr.count("\n") == 1
+    assert not os.path.exists(os.path.join(agent_env["XDG_RUNTIME_DIR"], "olenv", "agent.sock"))
+
+
+@pytest.mark.parametrize("platform, limit", [("linux", 107), ("darwin", 104), ("freebsd14", 104),
+                                             ("openbsd7", 104), ("sunos5", 103)])
+def test_the_socket_path_limit_is_each_platforms(platform, limit, tmp_path):
+    assert socketdir.max_socket_path(platform) == limit
+    tail = "/olenv/" + socketdir.SOCKET_NAME
+
+    def runtime(size):  # a runtime directory making the socket path `size` bytes long
+        return "/" + "r" * (size - len(tail) - 1)
+
+    path = socketdir.socket_path({"XDG_RUNTIME_DIR": runtime(limit)}, platform)
+    assert len(path) == limit
+    with pytest.raises(ConfigError) as raised:
+        socketdir.socket_path({"XDG_RUNTIME_DIR": runtime(limit + 1)}, platform)
+    assert f"is {limit + 1} bytes, longer than the {limit} a unix socket takes" in str(raised.value)
+
+
+def test_a_socket_path_at_linuxs_limit_binds(tmp_path):
+    import socket
+
+    base = str(tmp_path)
+    path = base + "/" + "s" * (107 - len(base) - 1)
+    assert len(path) == 107
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(path)
