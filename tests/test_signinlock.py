@@ -47,8 +47,11 @@ def access_keys(results) -> set[str]:
     return keys
 
 
-def test_twenty_callers_and_no_agent_yet_make_one_sign_in(onelogin, agent_env):
+@pytest.mark.parametrize("agent", ["not started yet", "running, holding nothing"])
+def test_twenty_callers_make_one_sign_in(onelogin, agent_env, agent):
     onelogin.add_user("alice@example.com", PASSWORD, roles=[role_value("111111111111", "Admin")])
+    if agent.startswith("running"):
+        assert run_olenv(["agent", "start"], agent_env).returncode == 0
     keys = access_keys(all_at_once(agent_env))
     assert onelogin.count("saml_assertion") == 1
     assert len(keys) == 1 and keys.pop().startswith("ASIA")
