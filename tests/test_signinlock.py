@@ -77,15 +77,22 @@ def test_after_the_agent_is_killed_twenty_callers_make_one_more_sign_in(onelogin
     assert len(keys) == 1 and keys != first
 
 
-def test_a_refused_sign_in_is_tried_once_and_every_caller_says_why(onelogin, agent_env):
-    onelogin.add_user("alice@example.com", PASSWORD)
-    results = all_at_once({**agent_env, "OLENV_PASSWORD": "wrong"})
-    assert onelogin.count("saml_assertion") == 1  # not twenty tries at a wrong password
+def test_a_denied_push_is_one_push_and_every_caller_says_why(onelogin, agent_env):
+    # Denied after a few polls: by then every caller waits for the first one.
+    user = onelogin.add_user("alice@example.com", PASSWORD, devices=[FakeOneLogin.PUSH],
+                             push="deny", push_after=8)
+    results = all_at_once(agent_env, CALLERS, "--push-interval", "0.25")
+    assert (onelogin.count("saml_assertion"), user.pushes_sent) == (1, 1)
     for status, out, err in results:
-        assert (status, out, err.count("\n")) == (1, "", 1), err
-        assert err.startswith("olenv: ")
-    waiters = [err for _, _, err in results if "another olenv's sign-in as alice" in err]
+        assert (status, out) == (1, ""), err
+        assert err.splitlines()[-1].startswith("olenv: ") and "the push was denied" in err
+    # The one that signed in told of the push; each of the others says why in one line.
+    (signer,) = [err for _, _, err in results if "Push sent" in err]
+    waiters = [err for _, _, err in results if err != signer]
     assert len(waiters) == CALLERS - 1
+    for err in waiters:
+        assert err.startswith("olenv: another olenv's sign-in as alice@example.com failed: "
+                              "the push was denied") and err.count("\n") == 1, err
 
 
 # --- the lock itself ---------------------------------------------------------------
@@ -128,9 +135,21 @@ def holding(tmp_path, who="alice", fail: str | None = None):
     return thread, release
 
 
-def test_a_waiter_takes_its_turn_after_the_holder(tmp_path):
+def noticing_waits(monkeypatch) -> threading.Event:
+    """Set once a caller finds the lock held and starts waiting."""
+    waiting, sleep = threading.Event(), signinlock.time.sleep
+
+    def pause(seconds):
+        waiting.set()
+        sleep(seconds)
+
+    monkeypatch.setattr(signinlock.time, "sleep", pause)
+    return waiting
+
+
+def test_a_waiter_takes_its_turn_after_the_holder(tmp_path, monkeypatch):
     thread, release = holding(tmp_path)
-    order = []
+    order, waiting = [], noticing_waits(monkeypatch)
 
     def wait():
         with signinlock.turn(str(tmp_path), "alice", 10, "alice") as waited:
@@ -138,15 +157,16 @@ def test_a_waiter_takes_its_turn_after_the_holder(tmp_path):
 
     waiter = threading.Thread(target=wait)
     waiter.start()
+    assert waiting.wait(10)
     release.set()
     thread.join()
     waiter.join()
     assert order == [True] and list(tmp_path.iterdir()) == []
 
 
-def test_a_waiter_ends_with_the_holders_refusal(tmp_path):
+def test_a_waiter_ends_with_the_holders_refusal(tmp_path, monkeypatch):
     thread, release = holding(tmp_path, fail="OneLogin refused the password")
-    errors = []
+    errors, waiting = [], noticing_waits(monkeypatch)
 
     def wait():
         try:
@@ -157,6 +177,7 @@ def test_a_waiter_ends_with_the_holders_refusal(tmp_path):
 
     waiter = threading.Thread(target=wait)
     waiter.start()
+    assert waiting.wait(10)
     release.set()
     thread.join()
     waiter.join()

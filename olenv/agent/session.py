@@ -109,5 +109,7 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
     # Waiting covers a push left unanswered until it times out, and the network after it.
     with signinlock.turn(directory, keys.assertion_key(settings), settings.push_timeout + 60,
                          settings.username or "this user") as waited:
-        held = agent.lookup(key, fast, min_ttl) if waited and not fresh else None
+        # Asked again even by a caller that did not wait: the one it missed may have
+        # finished just before it took the lock.
+        held = agent.lookup(key, fast, min_ttl) if waited or not fresh else None
         return held or sign_in()
