@@ -77,6 +77,20 @@ def test_after_the_agent_is_killed_twenty_callers_make_one_more_sign_in(onelogin
     assert len(keys) == 1 and keys != first
 
 
+def test_killing_the_agent_with_twenty_calls_in_flight_costs_one_sign_in(onelogin, agent_env):
+    onelogin.add_user("alice@example.com", PASSWORD)
+    access_keys(all_at_once(agent_env, 1))
+    pid = int(run_olenv(["agent", "status"], agent_env).stdout.split()[1])
+    runs = [subprocess.Popen(OLENV + ["credential-process"], env=agent_env,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+            for _ in range(CALLERS)]
+    os.kill(pid, signal.SIGKILL)
+    results = [(run.wait(timeout=180), *run.communicate()) for run in runs]
+    access_keys(results)  # every call succeeded
+    assert onelogin.count("saml_assertion") <= 2  # the first, and at most one after the kill
+
+
 def test_a_denied_push_is_one_push_and_every_caller_says_why(onelogin, agent_env):
     # Denied after a few polls: by then every caller waits for the first one.
     user = onelogin.add_user("alice@example.com", PASSWORD, devices=[FakeOneLogin.PUSH],
