@@ -119,3 +119,6 @@ def record(file: Path, verdict: str, content: bytes, session: bool = False) -> N
         pass  # no per-login directory: nothing was allowed there
     except OSError as exc:
         raise ConfigError(f"{store}: cannot write the allow list ({exc.strerror})") from None
+    from olenv import hooks
+
+    hooks.changed()  # the prompt hook of every shell looks again at its next prompt
