@@ -74,6 +74,10 @@ _olenv_enter() {
 # Runs olenv for _olenv_file with the variables as they were before olenv's, then applies
 # its code; _olenv_ok says whether it did. olenv itself prints why when it gives nothing.
 _olenv_fetch() {
+    # A Ctrl-C at olenv's prompt reaches olenv, which ends; without this trap zsh would
+    # also abandon the command line, and under err_exit leave the shell.
+    setopt local_options local_traps
+    trap : INT
     local code
     _olenv_ok=0
     if ! whence -p -- $_olenv_bin >/dev/null; then

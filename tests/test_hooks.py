@@ -298,3 +298,116 @@ def test_rc_file_export_without_a_terminal_says_one_line_and_carries_on(world, t
                           timeout=60, start_new_session=True, stdin=subprocess.DEVNULL)
     assert (done.returncode, done.stdout) == (0, "carried-on\n")
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("olenv: ")
+
+
+# --- the hook never fails and never exits the shell -------------------------------------
+
+STRICT = {"bash": "set -euo pipefail", "zsh": "setopt err_exit nounset pipefail"}
+REFUSED = "olenv: OneLogin refused the sign-in"
+FAILING = [("bash", ""), ("bash", STRICT["bash"]), ("zsh", ""), ("zsh", STRICT["zsh"]), ("fish", "")]
+
+
+def setting(kind: str, name: str, value: str | None) -> str:
+    """The line that sets a global shell variable (exported, for a NAME in capitals)."""
+    export = name.isupper()
+    if kind == "fish":
+        return f"set -e{'g' if value is None else ''} {name}" if value is None else \
+            f"set -g{'x' if export else ''} {name} {shlex.quote(value)}"
+    if value is None:
+        return f"unset {name}"
+    return f"{'export ' if export else ''}{name}={shlex.quote(value)}"
+
+
+def alive(sh) -> bool:
+    return "still-here" in sh.run("echo still-here").splitlines()
+
+
+@pytest.mark.parametrize("kind, strict", FAILING)
+def test_no_failure_of_olenv_fails_the_hook_or_exits_the_shell(shell, world, tmp_path, onelogin,
+                                                                kind, strict):
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind, pre=strict)
+    dev, home = shlex.quote(str(tmp_path / "dev")), shlex.quote(str(tmp_path))
+
+    # Not allowed: the notice, and nothing else.
+    assert "is not allowed yet" in sh.cd(fresh) and alive(sh)
+
+    # Sign-in refused: a wrong password.
+    sh.run(setting(kind, "OLENV_PASSWORD", "wrong"))
+    said = sh.cd(tmp_path / "dev")
+    assert REFUSED in said and "dev (" not in said and alive(sh), said
+    assert sh.value("OLENV_PROFILE") is None
+    sh.cd(tmp_path)
+
+    # OneLogin down: nothing listens there.
+    sh.run(setting(kind, "OLENV_ONELOGIN_URL", "http://127.0.0.1:9"))
+    sh.run(setting(kind, "OLENV_PASSWORD", "pw"))
+    said = sh.cd(tmp_path / "dev")
+    assert "cannot reach OneLogin" in said and alive(sh), said
+    sh.run(setting(kind, "OLENV_ONELOGIN_URL", onelogin.url))
+    sh.cd(tmp_path)
+
+    # Ctrl-C at the password prompt.
+    sh.run(setting(kind, "OLENV_PASSWORD", None))
+    sh.child.sendline(f"cd {dev}")
+    sh.child.expect("[Pp]assword")
+    sh.child.sendintr()
+    sh.child.expect("interrupted")
+    sh.child.expect_exact(PROMPT)
+    assert alive(sh) and sh.value("OLENV_PROFILE") is None
+    sh.cd(tmp_path)
+
+    # olenv gone from where the hook ran it.
+    sh.run(setting(kind, "_olenv_bin", "/nowhere/olenv"))
+    said = sh.cd(tmp_path / "dev")
+    assert said == ("olenv: the prompt hook cannot run /nowhere/olenv: not found (reinstall "
+                    f"olenv, or take {HOOK_LINE[kind]} out of {RC_FILE[kind]})"), said
+    assert alive(sh)
+    sh.run(setting(kind, "_olenv_bin", OLENV[0]))
+    sh.cd(tmp_path)
+
+    # And then it works, and a renewal that fails keeps the credentials it has.
+    sh.run(setting(kind, "OLENV_PASSWORD", "pw"))
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    held = sh.value("AWS_ACCESS_KEY_ID")
+    sh.run(setting(kind, "OLENV_PASSWORD", "wrong"))
+    said = sh.run("set -g _olenv_renew 1; set -g _olenv_next 0" if kind == "fish" else "_olenv_renew=1")
+    assert REFUSED in said and alive(sh), said
+    assert sh.value("AWS_ACCESS_KEY_ID") == held and sh.value("OLENV_PROFILE") == "dev"
+
+    # The last minute: zero minutes left is no failure either.
+    if kind == "fish":
+        sh.run("set -g _olenv_expires (math (_olenv_now) + 30); set -g _olenv_renew "
+               "(math (_olenv_now) + 3000); set -g _olenv_next 0")
+    else:
+        sh.run("_olenv_expires=$((EPOCHSECONDS + 30)) _olenv_renew=$((EPOCHSECONDS + 3000))")
+    assert alive(sh) and sh.value("OLENV_MINUTES_LEFT") == "0"
+    sh.run(f"cd {home}")
+    assert alive(sh) and sh.value("OLENV_PROFILE") is None
+    sh.close()
+
+
+HOOK_LINE = {"bash": 'eval "$(olenv hook bash)"', "zsh": 'eval "$(olenv hook zsh)"',
+             "fish": "olenv hook fish | source"}
+RC_FILE = {"bash": "~/.bashrc", "zsh": "~/.zshrc", "fish": "config.fish"}
+
+
+@pytest.mark.parametrize("kind, strict", [("bash", STRICT["bash"]), ("zsh", STRICT["zsh"]),
+                                          ("bash", ""), ("zsh", "")])
+def test_a_failed_status_at_the_prompt_survives_errexit_and_reaches_the_prompt(shell, tmp_path,
+                                                                               kind, strict):
+    # `false && true` fails without exiting an errexit shell; the hook must not turn that
+    # status into an exit, and must hand it on to the prompt commands after it.
+    after = {"bash": "PROMPT_COMMAND=\"${PROMPT_COMMAND};echo \\\"after=[\\$?]\\\"\"",
+             "zsh": "precmd_functions+=(_t_after); _t_after() { echo \"after=[$?]\" }"}[kind]
+    sh = shell(kind, pre=strict)
+    sh.run(after)
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    sh.child.sendline("false && true")
+    sh.child.expect(r"after=\[(\d+)\]")
+    assert sh.child.match.group(1) == "1"
+    sh.child.expect_exact(PROMPT)
+    assert alive(sh)
+    sh.close()
