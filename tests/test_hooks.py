@@ -411,3 +411,40 @@ def test_a_failed_status_at_the_prompt_survives_errexit_and_reaches_the_prompt(s
     sh.child.expect_exact(PROMPT)
     assert alive(sh)
     sh.close()
+
+
+# --- an allow or deny made anywhere -------------------------------------------------------
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_an_allow_or_deny_from_another_terminal_counts_at_the_next_prompt(shell, world, tmp_path,
+                                                                          home, kind):
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind)
+    assert "is not allowed yet" in sh.cd(fresh)
+    assert sh.run("true") == ""
+    # Another process, by the full path: no shell function of the hook's sees it.
+    assert run_olenv(["allow", str(fresh)], world).returncode == 0
+    said = sh.run("true")
+    assert "olenv: dev (" in said and sh.value("OLENV_PROFILE") == "dev", said
+    assert sh.run("true") == ""  # once: the prompt after it has nothing to do
+    assert run_olenv(["deny", str(fresh)], world).returncode == 0
+    said = sh.run("true")
+    assert f"{fresh}/.olenv is denied" in said and sh.value("OLENV_PROFILE") is None, said
+    assert sh.run("true") == ""
+    # Typed in this shell, by the full path, it counts at once too.
+    said = sh.run(f"{shlex.quote(OLENV[0])} allow")
+    assert "olenv: dev (" in said and sh.value("OLENV_PROFILE") == "dev", said
+    sh.close()
+
+
+def test_every_allow_and_deny_rewrites_the_stamp(world, tmp_path, home):
+    stamp = home / ".local" / "share" / "olenv" / "allow.stamp"
+    seen = {stamp.read_text()}  # the world fixture allowed two trees
+    for verdict in ("allow", "deny", "allow", "allow"):
+        assert run_olenv([verdict, str(tmp_path / "dev")], world).returncode == 0
+        seen.add(stamp.read_text())
+    assert len(seen) == 5 and oct(stamp.stat().st_mode & 0o777) == "0o600"
+    # The hook reads the same path olenv writes.
+    assert run_olenv(["hook", "bash"], world).stdout.splitlines()[2] == f"_olenv_stamp={stamp}"
