@@ -448,3 +448,64 @@ def test_every_allow_and_deny_rewrites_the_stamp(world, tmp_path, home):
     assert len(seen) == 5 and oct(stamp.stat().st_mode & 0o777) == "0o600"
     # The hook reads the same path olenv writes.
     assert run_olenv(["hook", "bash"], world).stdout.splitlines()[2] == f"_olenv_stamp={stamp}"
+
+
+# --- inherited hook state -----------------------------------------------------------------
+
+# Every name the hooks keep or read, and more of the kind.
+STATE = ["_olenv_pwd", "_olenv_file", "_olenv_found", "_olenv_gen", "_olenv_active", "_olenv_saved",
+         "_olenv_expires", "_olenv_renew", "_olenv_next", "_olenv_base", "_olenv_ok", "_olenv_bin",
+         "_olenv_stamp", "_olenv_vars", "_olenv_reset", "_olenv_name", "_olenv_old_AWS_REGION",
+         "_olenv_old_HOME", "_olenv_old_PATH", "OLENV_MINUTES_LEFT"]
+
+
+NUMBERS = {"_olenv_expires", "_olenv_renew", "_olenv_next", "_olenv_base", "_olenv_ok",
+           "_olenv_reset", "OLENV_MINUTES_LEFT"}
+
+
+def hostile(tmp_path, kind):
+    """Each state variable set, in the environment, to code that would leave a file behind."""
+    marks = iter(range(1000))
+
+    def code(name):
+        mark = tmp_path / f"pwned-{next(marks)}"
+        if name in NUMBERS:  # what arithmetic would run (the reproduced attack)
+            return f"a[$(touch {mark})]"
+        forms = [f"$(touch {mark})", f"`touch {mark}`", f"(touch {mark})", f"x; touch {mark}"]
+        return forms[int(mark.name.split("-")[1]) % len(forms)]
+
+    values = {name: code(name) for name in STATE}
+    # And state that would make the hook restore someone else's values on leaving a tree.
+    values |= {"_olenv_active": "1", "_olenv_saved": "xHOME xPATH", "_olenv_old_HOME": "/evil",
+               "_olenv_old_PATH": "/evil", "_olenv_pwd": str(tmp_path / "dev"),
+               "_olenv_file": str(tmp_path / "dev" / ".olenv")}
+    if kind == "bash":  # an exported function of the hook's name
+        values["BASH_FUNC__olenv_find%%"] = f"() {{ touch {tmp_path}/pwned-func; }}"
+    # The user's own values of managed names, which leaving must give back exactly.
+    values |= {"OLENV_PROFILE": f"$(touch {tmp_path}/pwned-p) a[$(touch {tmp_path}/pwned-q)]",
+               "AWS_REGION": "mine"}
+    return values
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_inherited_hook_state_is_never_run_nor_kept(world, tmp_path, kind):
+    env = {**world, **hostile(tmp_path, kind)}
+    sh = Shell(kind, env, tmp_path)
+    ran = lambda: sorted(path.name for path in tmp_path.glob("pwned*"))  # noqa: E731
+    try:
+        sh.run("true")
+        assert ran() == []
+        assert "_olenv" not in sh.run("env") and "OLENV_MINUTES_LEFT" not in sh.run("env")
+        assert "olenv: dev (" in sh.cd(tmp_path / "dev")  # entered afresh, not "already there"
+        assert sh.value("OLENV_PROFILE") == "dev" and sh.value("OLENV_MINUTES_LEFT") in ("59", "60")
+        sh.run("true")
+        assert sh.cd(tmp_path) == ""
+        after = sh.environ()
+        assert (after["OLENV_PROFILE"], after["AWS_REGION"]) == (env["OLENV_PROFILE"], "mine")
+        assert sh.value("HOME") == world["HOME"] and sh.value("PATH").split(":")[0] != "/evil"
+        assert "_olenv" not in sh.run("env")
+        sh.close()
+    finally:
+        if sh.child.isalive():
+            sh.child.close(force=True)
+    assert ran() == []
