@@ -25,6 +25,7 @@ olenv: AWS credentials through OneLogin, handed over without touching disk.
 Usage:
   olenv exec [options] [--force] [--server] [--] <command>...
   olenv export [options] [--shell=<shell>] [--format=<format>] [--force] [--olenv-file=<file>]
+  olenv export --unset [--shell=<shell>]
   olenv credential-process [options]
   olenv login [options] [--file=<file>] [--loop=N] [--time=MINUTES] [-x | --interactive] [--cache-saml]
   olenv agent (start | stop | status)
@@ -107,6 +108,8 @@ Options:
                                       holds the SAML assertion, in memory only.
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.
+  --unset                             export: print code that removes every variable olenv
+                                      sets, and nothing else (no sign-in).
   --olenv-file=<file>                 export: take the profile and role from this .olenv,
                                       only if allowed (the prompt hook's call).
   --all                               agent forget: every session.
