@@ -67,7 +67,7 @@ class Settings:
     role_order: bool = False
     saml_api_version: int = 2
     push_interval: float = 2.0
-    push_timeout: float = 120.0
+    push_timeout: float = 90.0
     keychain_service: str | None = None
     keychain_account: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)

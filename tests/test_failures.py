@@ -52,7 +52,7 @@ CASES = {
     "unknown option": (lambda o, h, e: ["--no-such-option"], 2, "invalid command line"),
     "wrong API secret": (lambda o, h, e: sdk(h, client_secret="wrong"), 1, "HTTP 401"),
     "wrong password": (lambda o, h, e: e.update(OLENV_PASSWORD="wrong"), 1, "credentials"),
-    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App not found"),
+    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App could not be found"),
     "OneLogin down": (lambda o, h, e: e.update(
         OLENV_ONELOGIN_URL=f"http://127.0.0.1:{closed_port()}"), 1, "cannot reach OneLogin"),
     "OneLogin 500s": (lambda o, h, e: o.fail_next("token", 500, times=20), 1, "500"),
