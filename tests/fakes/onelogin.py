@@ -155,8 +155,10 @@ class FakeOneLogin:
     VOICE = {"device_id": 4444444, "device_type": "OneLogin Voice"}
     WEBAUTHN = {"device_id": 5555555, "device_type": "WebAuthn"}
 
-    def __init__(self, state_token_lifetime: float = 300.0):
+    def __init__(self, state_token_lifetime: float = 300.0, tls=None):
+        """tls: an ssl.SSLContext to serve https with (fakes.tls makes one)."""
         self.state_token_lifetime = state_token_lifetime
+        self.tls = tls
         # An app policy refusing the caller's IP address (v2's text, seen live).
         self.deny_ip = False
         self.url = ""
@@ -177,7 +179,9 @@ class FakeOneLogin:
         self._server.daemon_threads = True
         self._server.fake = self
         host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"{'https' if self.tls else 'http'}://{host}:{port}"
         # A short poll interval keeps stop() quick.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,),
                                         daemon=True)
