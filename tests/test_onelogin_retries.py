@@ -226,6 +226,26 @@ def test_time_spent_waiting_for_a_person_is_not_counted(fake):
         == user.assertions[-1]
 
 
+def test_answered_polls_are_part_of_the_wait_not_of_the_deadline(fake):
+    # A slow network: every reply takes 0.1 s. Twenty polls answered "pending" take
+    # 2 s of network time, more than the deadline, while the person decides.
+    user = fake.add_user(USER, PASSWORD, devices=[PUSH], push_after=20)
+    fake.delay = 0.1
+    client = client_for(fake, deadline=1.5)
+    assert sign_in(client, request_for(fake, push_interval=0.01), quiet()) == user.assertions[-1]
+    assert fake.count("/verify_factor") == 22
+
+
+def test_a_failing_poll_counts_towards_the_deadline(fake):
+    fake.add_user(USER, PASSWORD, devices=[PUSH], push="never")
+    fake.fail_next("/verify_factor", 503, times=1000, headers={"Retry-After": "0.4"}, after=1)
+    client = client_for(fake, deadline=1.0)
+    start = time.monotonic()
+    with pytest.raises(SignInError, match=r"HTTP 503\): try again in 1 s$"):
+        sign_in(client, request_for(fake, push_interval=0.01, push_timeout=60), quiet())
+    assert time.monotonic() - start < 10
+
+
 def test_each_sign_in_has_its_own_deadline(fake):
     user = fake.add_user(USER, PASSWORD)
     client = client_for(fake, deadline=1.5)

@@ -16,7 +16,8 @@ only when OneLogin cannot have acted on it, unless acting twice does no harm:
   second trigger is a second push on the phone.
 
 The whole network phase of a sign-in has one deadline (about 30 s over all retries);
-time spent waiting for a person (typing, approving a push) is not counted.
+time spent waiting for a person (typing, approving a push) is not counted, and
+neither is a poll that was answered, since it is part of that wait.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ _SHORT_WAIT = 5.0  # the longest wait after which the password POST may go again
 _EPOCH = 1e9  # an X-RateLimit-Reset beyond this is a Unix time, not seconds
 
 # How a request may be resent: see the module docstring.
-IDEMPOTENT = "idempotent"  # token, polls
+IDEMPOTENT = "idempotent"  # the token
+POLL = "poll"  # is the push or call approved yet? Idempotent, and part of a person's wait
 ONCE = "once"  # an OTP, a trigger
 PASSWORD = "password"  # the saml_assertion POST
 
@@ -62,6 +64,7 @@ class OneLoginClient:
         self._backoff = backoff
         self.deadline = deadline
         self._spent = 0.0  # seconds of the deadline used by this sign-in
+        self._answered = 0.0  # of the call under way, seconds not counted (an answered poll)
         self._token: str | None = None
         self.proxy = proxy_for(self.base_url)
         if self.proxy is None:
@@ -123,7 +126,7 @@ class OneLoginClient:
         if otp:
             payload["otp_token"] = otp
         return self._api("saml_assertion/verify_factor", payload, _VERIFY,
-                         kind=IDEMPOTENT if poll else ONCE, secrets=(state_token, otp or ""))
+                         kind=POLL if poll else ONCE, secrets=(state_token, otp or ""))
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -146,10 +149,11 @@ class OneLoginClient:
               secrets: tuple[str, ...]) -> tuple[int, Any]:
         """POST JSON and return (HTTP status, parsed body), resending what is safe to resend."""
         started = time.monotonic()
+        self._answered = 0.0
         try:
             return self._attempts(path, payload, headers, kind, secrets, started)
         finally:
-            self._spent += time.monotonic() - started
+            self._spent += time.monotonic() - started - self._answered
 
     def _left(self, started: float) -> float:
         return self.deadline - self._spent - (time.monotonic() - started)
@@ -167,6 +171,7 @@ class OneLoginClient:
             if left <= 0:
                 raise self._out_of_time()
             connect, read = (min(t, left) for t in self._timeouts)
+            sent = time.monotonic()
             try:
                 # The read timeout bounds each recv, not the reply: a server trickling a
                 # byte at a time would hold olenv for ever, so the body has a deadline too.
@@ -179,7 +184,7 @@ class OneLoginClient:
             except u3.HTTPError as exc:
                 if self._left(started) <= 0.01:
                     raise self._out_of_time() from None
-                if attempt < self._retries and (kind == IDEMPOTENT or self._unsent(exc)):
+                if attempt < self._retries and (kind in (IDEMPOTENT, POLL) or self._unsent(exc)):
                     self._pause(self._backoff * (2 ** attempt), started)
                     attempt += 1
                     continue
@@ -187,6 +192,8 @@ class OneLoginClient:
                 raise SignInError(f"cannot reach OneLogin at {self.host}{self._via()}: "
                                   f"{reason}") from None
             status = response.status
+            if kind == POLL and status < 300:
+                self._answered = time.monotonic() - sent
             if status in (429, 503):
                 wait = _server_wait(response.headers)
                 if kind == PASSWORD:
@@ -201,7 +208,7 @@ class OneLoginClient:
                                 started, status)
                     attempt += 1
                     continue
-            elif status >= 500 and kind == IDEMPOTENT and attempt < self._retries:
+            elif status >= 500 and kind in (IDEMPOTENT, POLL) and attempt < self._retries:
                 self._pause(self._backoff * (2 ** attempt), started)
                 attempt += 1
                 continue
