@@ -91,6 +91,26 @@ def _unknown_device(o, h, e):
     return other_user(o, e, devices=[OTP_DEVICE]) + ["--mfa-device", "yubikey"]
 
 
+@case("MFA device that needs a browser", 1, "cannot use the MFA device WebAuthn (5555555)")
+def _webauthn(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 5555555, "device_type": "WebAuthn"}])
+
+
+@case("MFA required, no device enrolled", 1, "enrol one in OneLogin first")
+def _unenrolled(o, h, e):
+    return other_user(o, e, mfa_unenrolled=True)
+
+
+@case("email code with no terminal", 2, "no terminal to type it")
+def _email(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 3333333, "device_type": "OneLogin Email"}])
+
+
+@case("OneLogin limiting requests", 1, "try again in 10 min")
+def _limited(o, h, e):
+    o.fail_next("saml_assertion", 429, headers={"X-RateLimit-Reset": "600"})
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_failure_is_one_line_and_loses_nothing(case, onelogin, env, home):
     onelogin.add_user("alice@example.com", "correct horse")
