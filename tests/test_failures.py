@@ -91,7 +91,7 @@ def _unknown_device(o, h, e):
     return other_user(o, e, devices=[OTP_DEVICE]) + ["--mfa-device", "yubikey"]
 
 
-@case("MFA device that needs a browser", 1, "cannot use the MFA device WebAuthn (5555555)")
+@case("MFA device that needs a browser", 1, "the MFA device WebAuthn (5555555) cannot be used from a terminal")
 def _webauthn(o, h, e):
     return other_user(o, e, devices=[{"device_id": 5555555, "device_type": "WebAuthn"}])
 

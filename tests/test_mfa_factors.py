@@ -5,7 +5,18 @@ import itertools
 
 import pytest
 from fakes.onelogin import FakeOneLogin
-from test_onelogin import PASSWORD, USER, Script, client_for, quiet, request_for, verify_bodies
+from test_onelogin import (
+    PASSWORD,
+    USER,
+    Script,
+    client_for,
+    digest,
+    finish,
+    quiet,
+    request_for,
+    spawn,
+    verify_bodies,
+)
 
 from olenv.errors import SignInError, UsageError
 from olenv.onelogin.mfa import PUSH_TIMEOUT
@@ -123,7 +134,7 @@ def test_a_webauthn_only_user_gets_one_line_naming_the_device(fake):
     terminal = Script("never asked")
     with pytest.raises(SignInError) as error:
         sign_in(client_for(fake), request_for(fake), terminal)
-    assert str(error.value) == ("olenv cannot use the MFA device WebAuthn (5555555) from a "
+    assert str(error.value) == ("the MFA device WebAuthn (5555555) cannot be used from a "
                                 "terminal; this user has no other MFA device olenv can use")
     assert error.value.exit_code == 1
     assert terminal.prompts == [] and fake.count("/verify_factor") == 0
@@ -138,7 +149,7 @@ def test_choosing_a_device_olenv_cannot_drive_lists_the_others(fake, wanted):
         sign_in(client_for(fake), request_for(fake, mfa_device=wanted, otp="123456"), terminal)
     device = "Acme Token (6060606)" if wanted == "Acme" else "WebAuthn (5555555)"
     assert str(error.value) == (
-        f"olenv cannot use the MFA device {device} from a terminal; choose another with "
+        f"the MFA device {device} cannot be used from a terminal; choose another with "
         "--mfa-device: Google Authenticator (666666), OneLogin Protect (888888)")
     assert error.value.exit_code == 1
     assert terminal.prompts == [] and fake.count("/verify_factor") == 0
@@ -210,3 +221,29 @@ def test_a_code_typed_after_the_state_token_expired_is_never_dropped_silently(fa
     # The person is at the keyboard: the second round asks for a code, with no new push.
     assert user.pushes_sent == 1 and user.saml_assertion_calls == 2
     assert terminal.prompts == ["OTP code for OneLogin Protect: "] * 2
+
+
+# --- on a real terminal ------------------------------------------------------------------
+
+def test_terminal_wrong_sms_code_then_a_new_sms(fake):
+    user = fake.add_user(USER, PASSWORD, devices=[SMS])
+    child = spawn(fake, password=PASSWORD)
+    child.expect_exact("SMS with a code sent to OneLogin SMS (777777)")
+    child.expect_exact("OTP code for OneLogin SMS: ")
+    child.sendline("000000")
+    child.expect_exact("a new SMS was sent to OneLogin SMS (777777).")
+    child.expect_exact("OTP code for OneLogin SMS: ")
+    child.sendline("123456")
+    rest, status = finish(child)
+    assert status == 0, rest
+    assert f"SAML {digest(user)}" in rest
+    assert user.sms_sent == 2
+
+
+def test_terminal_webauthn_is_one_line_and_no_prompt(fake):
+    fake.add_user(USER, PASSWORD, devices=[WEBAUTHN])
+    rest, status = finish(spawn(fake, password=PASSWORD))
+    assert status == 1
+    assert rest.strip() == ("olenv: the MFA device WebAuthn (5555555) cannot be used from a "
+                            "terminal; this user has no other MFA device olenv can use")
+    assert fake.count("/verify_factor") == 0

@@ -130,7 +130,7 @@ def _cannot_drive(device: Device, devices: list[Device]) -> SignInError:
     others = [d.label for d in devices if d is not device and d.kind != "unsupported"]
     hint = (f"choose another with --mfa-device: {', '.join(others)}" if others
             else "this user has no other MFA device olenv can use")
-    return SignInError(f"olenv cannot use the MFA device {device.label} from a terminal; {hint}")
+    return SignInError(f"the MFA device {device.label} cannot be used from a terminal; {hint}")
 
 
 def _same_device(reply: MfaRequired, device: Device | None) -> Device | None:
