@@ -81,7 +81,7 @@ Options:
   --otp=CODE                          First OTP code to try.
   --mfa-device=DEVICE                 MFA device id or type (e.g. protect, google, sms).
   --push-interval=SECONDS             Seconds between checks of a push approval (default: 2).
-  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 120).
+  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 90).
   --aws-region=REGION                 AWS region handed over (default: AWS_DEFAULT_REGION, else us-east-1).
   --aws-account-id=ID                 Take the role in this account.
   --aws-role-name=NAME                Take the role with this name.
