@@ -132,6 +132,7 @@ class FakeOneLogin:
 
     def __init__(self, state_token_lifetime: float = 300.0):
         self.state_token_lifetime = state_token_lifetime
+        self.latency = 0.0  # seconds each reply waits, as over the internet (bench --latency)
         self.url = ""
         self.users: dict[str, User] = {}
         self.requests: list[Request] = []
@@ -373,6 +374,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.server.fake._handle(self.command, self.path, Headers(self.headers.items()), body)
+        if self.server.fake.latency:
+            time.sleep(self.server.fake.latency)
         if isinstance(reply.body, str):
             data, ctype = reply.body.encode(), "text/html; charset=utf-8"
         else:
