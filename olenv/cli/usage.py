@@ -10,6 +10,7 @@ COMMANDS = {
     "status": "olenv.cli.status",
     "console": "olenv.cli.console",
     "roles": "olenv.cli.roles",
+    "list": "olenv.cli.list",
     "profiles": "olenv.cli.profiles",
     "password": "olenv.cli.password",
     "hook": "olenv.cli.hook",
@@ -27,9 +28,11 @@ Usage:
   olenv credential-process [options]
   olenv login [options] [--file=<file>] [--loop=N] [--time=MINUTES] [-x | --interactive] [--cache-saml]
   olenv agent (start | stop | status)
+  olenv agent forget [<profile> | --all]
   olenv status [options] [--format=<format>]
   olenv console [options] [--destination=<where>] [--print]
   olenv roles [options] [--format=<format>]
+  olenv list [options] [--format=<format>] [--names]
   olenv profiles generate [options] [--yes]
   olenv password (set | forget) [options]
   olenv hook <shell>
@@ -46,11 +49,15 @@ Commands:
   credential-process   Print AWS credential_process JSON (for ~/.aws/config).
   login                Write the credentials to a profile of ~/.aws/credentials.
   agent                Start, stop or list the in-memory session agent, which every
-                       command asks first (started on demand; holds nothing on disk).
+                       command asks first (started on demand; holds nothing on disk);
+                       forget drops one profile's sessions (or --all) and the SAML
+                       assertions, so the next use signs in again.
   status               Show this shell's credentials, the agent, the .olenv here and where
                        each setting comes from: the first thing to run when in doubt.
   console              Open the AWS console signed in as the role (--print: show the URL).
   roles                List every AWS account and role you may take.
+  list                 List the profiles of the settings, with the sessions the agent
+                       holds for them (no sign-in).
   profiles generate    Add a profile per role to onelogin.aws.json (asks first).
   password set|forget  Keep the OneLogin password in the OS keyring, or remove it.
   hook                 Print the prompt hook for bash, zsh or fish: in a tree whose .olenv
@@ -86,7 +93,9 @@ Options:
   --shell=<shell>                     export: bash, zsh, fish or sh (default: detected).
   --format=<format>                   export: env, dotenv or json (default: env);
                                       roles: table or json (default: table);
-                                      status: text or json (default: text).
+                                      status: text or json (default: text);
+                                      list: table or json (default: table).
+  --names                             list: only the profile names, one a line.
   -f FILE, --file=FILE                login: credentials file (default: ~/.aws/credentials,
                                       or AWS_SHARED_CREDENTIALS_FILE).
   -l N, --loop=N                      login: write the profile N times in all, signing in again
@@ -100,6 +109,7 @@ Options:
                                       export: print shell code to a terminal.
   --olenv-file=<file>                 export: take the profile and role from this .olenv,
                                       only if allowed (the prompt hook's call).
+  --all                               agent forget: every session.
   --session                           allow: only until you log out.
   --destination=<where>               console: a service (s3, ec2...) or an https console URL
                                       (default: the console home of the region).
