@@ -7,6 +7,7 @@ from a menu. Without a terminal olenv fails with the choices instead of waiting.
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 from olenv.errors import SamlError, UsageError
 from olenv.saml import Role
@@ -15,9 +16,9 @@ from olenv.text import safe
 
 _SHOWN = 10  # choices named in a one-line error before "and N more"
 
-_ORDERS = {
-    "account": lambda role: (role.account_id, role.name, role.arn, role.provider_arn),
-    "role": lambda role: (role.name, role.account_id, role.arn, role.provider_arn),
+_ORDERS = {  # sort keys built in C: a menu may sort 20,000 roles
+    "account": attrgetter("account_id", "name", "arn", "provider_arn"),
+    "role": attrgetter("name", "account_id", "arn", "provider_arn"),
 }
 
 
