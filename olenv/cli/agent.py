@@ -3,7 +3,26 @@
 import sys
 
 from olenv.agent import client, socketdir
+from olenv.cli import options
 from olenv.errors import OlenvError
+
+USAGE = f"""\
+olenv agent: the in-memory session agent, by hand. Every command asks it first and
+starts it on demand; it holds sessions in memory only, and nothing on disk.
+
+Usage:
+  olenv agent (start | stop | status) [options]
+
+Options:
+{options.PLAIN}
+
+Environment:
+{options.ENV_AGENT}
+
+Examples:
+  olenv agent status
+  olenv agent stop
+"""
 
 
 def run(args) -> int:
