@@ -72,8 +72,9 @@ def test_the_fast_path_agrees_on_where_options_end(agent_on, onelogin):
 
 
 def test_a_profile_typed_as_the_command_gets_the_hint_on_the_fast_path_too(agent_on):
-    assert run_olenv(["exec", "-p", "dev", "--", "true"], agent_on).returncode == 0
-    result = run_olenv(["exec", "dev", "--", "true"], agent_on)
+    # The same options but the words: the agent holds the session the fast key finds.
+    assert run_olenv(["exec", "--aws-role-name", "Admin", "--", "true"], agent_on).returncode == 0
+    result = run_olenv(["exec", "--aws-role-name", "Admin", "dev", "--", "true"], agent_on)
     assert (result.returncode, result.stderr) == (
         2, "olenv exec: dev is a profile, not a command: did you mean "
            "olenv exec -p dev -- true?\n")
