@@ -80,3 +80,16 @@ def test_a_record_round_trips(clock):
 def test_a_malformed_record_is_refused(clock):
     with pytest.raises((KeyError, TypeError)):
         Store(clock).put("k", {"access_key_id": "x"})
+
+
+def test_forget_drops_one_profiles_sessions_its_fast_keys_and_every_assertion(clock):
+    store = Store(clock)
+    store.put("dev", session(clock.now + 3600), fast="f-dev")
+    other = dict(session(clock.now + 3600), profile="prod")
+    store.put("prod", other, fast="f-prod")
+    store.put_assertion("alice", "PHNhbWw+", clock.now + 300)
+    assert [e["profile"] for e in store.forget("dev")] == ["dev"]
+    assert store.resolve("f-dev", 0) is None and store.get("dev", 0) is None
+    assert store.resolve("f-prod", 0) is not None
+    assert store.get_assertion("alice") is None
+    assert [e["profile"] for e in store.forget()] == ["prod"] and store.empty()

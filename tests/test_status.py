@@ -109,9 +109,10 @@ def test_the_agent_and_what_it_holds(agent_env, onelogin, tmp_path):
     out = status(agent_env, cwd=tmp_path)
     listing = run_olenv(["agent", "status"], agent_env).stdout.splitlines()
     lines = out.splitlines()
-    assert lines[1:3] == listing  # the same words as `olenv agent status`
+    assert lines[1:4] == listing  # the same words as `olenv agent status`
     assert listing[0].endswith(": 1 session(s), 1 SAML assertion(s)")
-    assert listing[1].split()[:4] == ["dev", "111111111111", "Admin", "eu-west-1"]
+    assert listing[1].split() == ["PROFILE", "ACCOUNT", "ROLE", "REGION", "SESSION"]
+    assert listing[2].split()[:4] == ["dev", "111111111111", "Admin", "eu-west-1"]
     agent = report(agent_env, cwd=tmp_path)["agent"]
     assert agent["running"] and agent["used"] and agent["pid"] == int(listing[0].split()[1])
     session = agent["sessions"][0]

@@ -97,6 +97,14 @@ class Agent:
         return {"ok": True, "pid": os.getpid(), "sessions": self.store.listing(),
                 "assertions": len(self.store.assertions)}
 
+    def op_forget(self, request) -> dict:
+        """One profile's sessions ({"profile": NAME}) or all ({"all": true}), with the
+        assertions; what remains is in the reply so the caller can name it."""
+        if not request.get("all") and not isinstance(request.get("profile"), str):
+            return {"ok": False, "error": "forget needs a profile or all"}
+        dropped = self.store.forget(None if request.get("all") else request["profile"])
+        return {"ok": True, "forgotten": dropped, "sessions": self.store.listing()}
+
     def op_put(self, request) -> dict:
         self.store.put(request["key"], request["credentials"], request.get("fast"))
         return {"ok": True}

@@ -75,6 +75,17 @@ class Store:
         for key in [k for k, (_, until) in self.assertions.items() if until <= now]:
             del self.assertions[key]
 
+    def forget(self, profile: str | None = None) -> list[dict]:
+        """Drop the sessions of `profile` (None: every session) and every SAML assertion,
+        since any of them would sign that profile in again without a password.
+        Returns what was dropped, as listing() shows it."""
+        dropped = [entry for entry in self.listing() if profile in (None, entry["profile"])]
+        for key in [k for k, e in self.sessions.items() if profile in (None, e["profile"])]:
+            del self.sessions[key]
+        self.assertions.clear()
+        self.purge()  # the fast-path keys of those sessions go with them
+        return dropped
+
     def empty(self) -> bool:
         self.purge()
         return not self.sessions and not self.assertions

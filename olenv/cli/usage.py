@@ -12,6 +12,8 @@ COMMANDS = {
     "login": ("olenv.cli.login", "Write the credentials to a profile of ~/.aws/credentials."),
     "console": ("olenv.cli.console", "Open the AWS console signed in as the role."),
     "roles": ("olenv.cli.roles", "List every AWS account and role you may take."),
+    "list": ("olenv.cli.list", "List the profiles of the settings and the agent's sessions "
+                               "(no sign-in)."),
     "profiles": ("olenv.cli.profiles", "Add a profile per role to onelogin.aws.json."),
     "status": ("olenv.cli.status", "Show what olenv sees from here, and where each setting "
                                    "comes from."),
