@@ -120,6 +120,8 @@ def spec(command: str, usage: str, options_first: bool = False) -> Spec:
             for name in (option.short, option.long):
                 if name:
                     result.options[name] = option
+    if "--help" not in result.options:  # every command explains itself
+        result.options["-h"] = result.options["--help"] = Option("-h", "--help", None)
     if "--role-order" in result.options:  # onelogin-aws-assume-role's spelling
         result.options["--role_order"] = result.options["--role-order"]
     words = command.split()

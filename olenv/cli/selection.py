@@ -86,5 +86,5 @@ def account_named(settings, name: str) -> str:
     hint = f" (did you mean {shown(close[0])}?)" if close else ""
     known = f"; known names: {', '.join(map(shown, names))}" if names else \
         " (accounts.yaml names none)"
-    raise UsageError(f"--aws-account-id {name!r} is neither an AWS account id (12 digits) nor "
+    raise UsageError(f"--aws-account-id {name!r} is not an AWS account id (12 digits), nor "
                      f"a friendly name{hint}{known}")
