@@ -4,7 +4,32 @@ import sys
 
 from olenv import table
 from olenv.agent import client, socketdir
+from olenv.cli import options
 from olenv.errors import OlenvError, UsageError
+
+USAGE = f"""\
+olenv agent: the in-memory session agent, by hand. Every command asks it first and
+starts it on demand; it holds sessions in memory only, and nothing on disk.
+
+Usage:
+  olenv agent (start | stop | status) [options]
+  olenv agent forget [options] [<profile> | --all]
+
+forget drops one profile's sessions (or every one, --all) and the SAML assertions,
+so the next use signs in again.
+
+Options:
+  --all                               forget: every session.
+{options.PLAIN}
+
+Environment:
+{options.ENV_AGENT}
+
+Examples:
+  olenv agent status
+  olenv agent forget prod
+  olenv agent stop
+"""
 
 
 def run(args) -> int:
