@@ -11,6 +11,7 @@ COMMANDS = {
     "console": "olenv.cli.console",
     "roles": "olenv.cli.roles",
     "list": "olenv.cli.list",
+    "configure": "olenv.cli.configure",
     "profiles": "olenv.cli.profiles",
     "password": "olenv.cli.password",
     "hook": "olenv.cli.hook",
@@ -34,6 +35,7 @@ Usage:
   olenv roles [options] [--format=<format>]
   olenv list [options] [--format=<format>] [--names]
   olenv profiles generate [options] [--yes]
+  olenv configure [options] [--yes]
   olenv password (set | forget) [options]
   olenv hook <shell>
   olenv allow [--session] [<path>]
@@ -59,6 +61,8 @@ Commands:
   list                 List the profiles of the settings, with the sessions the agent
                        holds for them (no sign-in).
   profiles generate    Add a profile per role to onelogin.aws.json (asks first).
+  configure            Save the subdomain, app id, username and default region in
+                       ~/.onelogin/onelogin.aws.json, after checking the API client.
   password set|forget  Keep the OneLogin password in the OS keyring, or remove it.
   hook                 Print the prompt hook for bash, zsh or fish: in a tree whose .olenv
                        you allowed, the shell holds that profile's credentials.
@@ -114,7 +118,7 @@ Options:
   --destination=<where>               console: a service (s3, ec2...) or an https console URL
                                       (default: the console home of the region).
   --print                             console: print the sign-in URL instead of opening it.
-  --yes                               profiles generate: write without asking.
+  --yes                               profiles generate, configure: write without asking.
   --min-ttl=SECONDS                   Reuse the agent's credentials only with more than this
                                       left (default: 300; exec: 900).
   --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).
