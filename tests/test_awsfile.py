@@ -1,12 +1,13 @@
 """The credentials file writer: one section changes, everything else stays."""
 
+import re
 import stat
 from datetime import datetime, timezone
 
 import pytest
 
 from olenv.credentials import Credentials
-from olenv.errors import UsageError
+from olenv.errors import OlenvError, UsageError
 from olenv.handover.awsfile import update, write
 
 CREDS = Credentials("ASIANEW", "new-secret", "new-token",
@@ -54,7 +55,7 @@ def test_write_is_atomic_private_and_keeps_other_sections(tmp_path):
     assert "aws_secret_access_key = new-secret" in text and "AKIAOTHER" in text
     assert "aws_security_token = new-token" in text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials", "credentials.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials"]  # no lock file stays
 
 
 def test_write_follows_a_symlink(tmp_path):
@@ -91,3 +92,87 @@ def test_a_path_that_is_a_directory_is_one_line(tmp_path):
     (tmp_path / "credentials").mkdir()
     with pytest.raises(Exception, match="cannot write .*credentials: Is a directory"):
         write(tmp_path / "credentials", "dev", CREDS)
+
+
+NEW = {"aws_access_key_id": "ASIANEW", "region": "eu-west-1"}
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_every_byte_of_other_sections_and_each_line_ending_is_kept(eol):
+    other = eol.join(["# a comment", "[keep]", "aws_access_key_id = AKIAKEEP", "odd = \u2028kept",
+                      "", ""])
+    mine = eol.join(["[dev]", "; mine too", "aws_access_key_id = ASIAOLD", "output = json", ""])
+    new = update(other + mine, "dev", NEW)
+    assert new == other + eol.join(["[dev]", "; mine too", "aws_access_key_id = ASIANEW",
+                                    "output = json", "region = eu-west-1", ""])
+    appended = update(other, "new", NEW)
+    assert appended == other + eol.join(["[new]", "aws_access_key_id = ASIANEW",
+                                         "region = eu-west-1", ""])
+
+
+def test_mixed_line_endings_stay_as_each_line_had_them():
+    text = "[keep]\r\na = 1\n[dev]\r\naws_access_key_id = OLD\r\nb = 2\r"
+    assert update(text, "dev", NEW) == (
+        "[keep]\r\na = 1\n[dev]\r\naws_access_key_id = ASIANEW\r\nb = 2\rregion = eu-west-1\r\n")
+
+
+def test_a_bom_is_kept_and_the_first_section_still_found():
+    text = "\ufeff[dev]\naws_access_key_id = OLD\n\n[keep]\na = 1"
+    assert update(text, "dev", NEW) == (
+        "\ufeff[dev]\naws_access_key_id = ASIANEW\nregion = eu-west-1\n\n[keep]\na = 1")
+    assert update("\ufeff[keep]\na = 1\n", "new", {"k": "v"}) == "\ufeff[keep]\na = 1\n\n[new]\nk = v\n"
+
+
+def test_a_last_line_without_an_ending_is_left_so_unless_olenv_adds_after_it():
+    assert update("[dev]\nregion = x\n[keep]\na = 1", "dev", {"region": "y"}) == (
+        "[dev]\nregion = y\n[keep]\na = 1")
+
+
+def test_both_key_spellings_and_a_repeated_section_leave_one_value():
+    text = ("[dev]\nAWS_ACCESS_KEY_ID = UPPER\naws_access_key_id = lower\nkeep = 1\n"
+            "[other]\nAWS_ACCESS_KEY_ID = theirs\n[dev]\naws_access_key_id = again\nmore = 2\n")
+    assert update(text, "dev", NEW) == (
+        "[dev]\naws_access_key_id = ASIANEW\nkeep = 1\nregion = eu-west-1\n"
+        "[other]\nAWS_ACCESS_KEY_ID = theirs\n[dev]\nmore = 2\n")
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\r"])
+def test_write_keeps_the_files_bytes_and_line_endings(tmp_path, eol):
+    path = tmp_path / "credentials"
+    original = ("\ufeff# mine" + eol + "[keep]" + eol + "a = 1 ; not a comment" + eol).encode()
+    path.write_bytes(original)
+    write(path, "dev", CREDS)
+    data = path.read_bytes()
+    assert data.startswith(original + eol.encode() + b"[dev]" + eol.encode())
+    assert set(re.findall(rb"\r\n|\r|\n", data)) == {eol.encode()}  # every line ends as the file's
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials"]
+
+
+HOSTILE = "x\n[prod]\ncredential_process = sh -c 'touch /tmp/owned'"
+
+
+@pytest.mark.parametrize("bad", [HOSTILE, "x\ry", "x\0y", "x\x1b]52;c;aGk=\x07", "x\x7f",
+                                 "x\x85y", "x\u2028y", "x\u2029y"])
+@pytest.mark.parametrize("field", ["secret_access_key", "session_token", "access_key_id"])
+def test_a_value_with_a_control_character_is_refused_and_the_file_kept(tmp_path, bad, field):
+    import dataclasses
+
+    path = tmp_path / "credentials"
+    path.write_bytes(b"[keep]\r\na = 1\r\n")
+    hostile = dataclasses.replace(CREDS, **{field: bad})
+    with pytest.raises(OlenvError) as raised:
+        write(path, "dev", hostile)
+    assert raised.value.exit_code == 1
+    message = str(raised.value)
+    assert "\n" not in message and bad not in message  # one line, and never the value
+    assert f"aws_{field}" in message and "left as it was" in message
+    assert path.read_bytes() == b"[keep]\r\na = 1\r\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials"]
+
+
+def test_a_refused_value_creates_no_file(tmp_path):
+    import dataclasses
+
+    with pytest.raises(OlenvError):
+        write(tmp_path / "credentials", "dev", dataclasses.replace(CREDS, session_token=HOSTILE))
+    assert list(tmp_path.iterdir()) == []

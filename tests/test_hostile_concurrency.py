@@ -36,6 +36,5 @@ def test_ten_concurrent_logins_all_land(onelogin, env, home):
         assert section["region"] == "eu-west-1"
     assert parser["p3"]["extra"] == "kept" and "# a comment in a section" in text
     assert (credentials.stat().st_mode & 0o777) == 0o600
-    # Only the lock file stays beside it: no temporary file is left behind.
-    assert sorted(p.name for p in credentials.parent.iterdir()) == ["credentials",
-                                                                     "credentials.lock"]
+    # Nothing stays beside it: no temporary file, and no lock file (the lock is on the file).
+    assert sorted(p.name for p in credentials.parent.iterdir()) == ["credentials"]

@@ -3,10 +3,13 @@ olenv parses it or refuses it in one line; it never crashes, reads a file or
 opens a connection because of it."""
 
 import base64
+import json
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import run_olenv
+from conftest import require, run_olenv
 from fakes.onelogin import FakeOneLogin
 from fakes.saml import role_value, saml_response
 from hypothesis import HealthCheck, given, settings
@@ -82,6 +85,44 @@ def test_no_attack_in_any_encoding_reads_a_file_or_opens_a_connection(catcher, t
                 assert "SECRET" not in repr(assertion) and len(repr(assertion)) < 100_000, name
             count += 1
     assert catcher.requests == [] and count == len(ENCODINGS) * 10
+
+
+_PARSE_ALL = """
+import base64, json, sys
+from olenv import saml
+from olenv.errors import SamlError
+for data in json.load(sys.stdin):
+    try:
+        saml.parse(data)
+    except SamlError:
+        pass
+print("parsed")
+"""
+
+
+def test_no_attack_makes_the_parser_open_a_file_or_a_socket(catcher, tmp_path):
+    """Observed from outside: libxml2 reads files and sockets in C, where no Python
+    hook sees it, so the parse runs under strace and every open and connect is read."""
+    strace = require("strace")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text("TOP-SECRET-CONTENT")
+    documents = [b64(encoded(xml, encoding))
+                 for xml in attacks(catcher.url, str(secret_file)).values()
+                 for encoding in ENCODINGS]
+    trace = tmp_path / "trace"
+    # Imports first, so the trace holds only what parsing the attacks does.
+    script = "import lxml.etree, olenv.saml\n" + _PARSE_ALL
+    result = subprocess.run([strace, "-f", "-qq", "-e", "trace=open,openat,connect,socket",
+                             "-o", str(trace), sys.executable, "-c", script],
+                            input=json.dumps(documents), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and result.stdout == "parsed\n", result.stderr
+    calls = trace.read_text().splitlines()
+    assert [call for call in calls if str(secret_file) in call or "secret" in call] == []
+    assert [call for call in calls if "connect(" in call or "socket(" in call] == []
+    # The trace does see opens: the interpreter's own start-up is in it.
+    assert any("openat(" in call for call in calls)
+    assert catcher.requests == []
 
 
 @pytest.mark.parametrize("name, xml", [

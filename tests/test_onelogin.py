@@ -16,11 +16,11 @@ from fakes.onelogin import FakeOneLogin
 
 from olenv import __version__
 from olenv.errors import SignInError, UsageError
-from olenv.mfa import factor_for
-from olenv.mfa.otp import OtpFactor
-from olenv.mfa.push import PushFactor
-from olenv.mfa.sms import SmsFactor
 from olenv.onelogin.client import OneLoginClient
+from olenv.onelogin.mfa import factor_for
+from olenv.onelogin.mfa.otp import OtpFactor
+from olenv.onelogin.mfa.push import PushFactor
+from olenv.onelogin.mfa.sms import SmsFactor
 from olenv.onelogin.replies import (
     ApiError,
     Device,

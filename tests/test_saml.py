@@ -166,6 +166,14 @@ def test_session_name_duration_and_times():
     assert assertion.not_before.tzinfo == timezone.utc
 
 
+def test_onelogins_times_name_the_end_on_every_python():
+    # Python 3.10's fromisoformat refuses `Z`: every time was None there, so the agent
+    # never kept an assertion (it keeps only one that names its end).
+    assertion = parse(saml_response([role_value(A, "Admin")], now=NOW, ttl=180))
+    assert assertion.ends == NOW + timedelta(seconds=180)
+    assert assertion.not_before == NOW - timedelta(seconds=180)
+
+
 def test_missing_duration_and_odd_duration_are_none():
     assert parse(saml_response([role_value(A, "Admin")], duration=None)).session_duration is None
     b64 = edited("<saml:AttributeValue>3600</saml:AttributeValue>",
@@ -216,6 +224,14 @@ def test_missing_times_are_tolerated():
     ("2030-01-02T03:04:05.123456789Z", datetime(2030, 1, 2, 3, 4, 5, 123456, tzinfo=timezone.utc)),
     ("2030-01-02T05:04:05.5+02:00", datetime(2030, 1, 2, 3, 4, 5, 500000, tzinfo=timezone.utc)),
     ("2030-01-02T03:04:05", datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)),
+    ("2030-01-02T03:04:05Z", datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)),
+    ("2030-01-02T03:04:05.1Z", datetime(2030, 1, 2, 3, 4, 5, 100000, tzinfo=timezone.utc)),
+    ("2030-01-02T03:04:05.1234-01:30", datetime(2030, 1, 2, 4, 34, 5, 123400,
+                                                tzinfo=timezone.utc)),
+    (" 2030-01-02T03:04:05Z\n", datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)),
+    ("2030-13-02T03:04:05Z", None),
+    ("20300102T030405Z", None),  # ISO 8601's basic format is no xs:dateTime
+    ("2030-01-02 03:04:05Z", None),
     ("soon", None),
 ])
 def test_timestamps_with_fractions_and_offsets(text, expected):

@@ -1,24 +1,32 @@
 """Write one profile of the shared credentials file, on request only.
 
-Only olenv's keys of the one section change; every other section, key and
-comment is kept byte for byte. The new file is written beside the old one and
-renamed over it (atomic), under an exclusive lock so parallel runs for
-different profiles all land, with mode 0600. A symlinked file is updated
-where it points, not replaced by a regular file.
+Only olenv's keys of the one section change; every other byte is kept: other
+sections, comments, a UTF-8 BOM, each line's own ending (LF, CRLF or a lone CR),
+a last line without one. New lines take the file's own line ending. The new
+file is written beside the old one and renamed over it (atomic), with mode
+0600, while an exclusive lock on the file itself is held, so parallel runs for
+different profiles all land and no lock file is left behind. A symlinked file
+is updated where it points, not replaced by a regular file.
 """
 
 import fcntl
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
-from olenv import atomic
+from olenv import atomic, lines
 from olenv.credentials import Credentials, iso
 from olenv.errors import OlenvError, UsageError
 
 SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
 KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*[=:]")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.@+-]+\Z")  # \Z: "$" lets a final newline through
+# What botocore's configparser takes for a line end (universal newlines), and nothing else:
+# str.splitlines would also split at U+2028, FF or VT, which configparser reads as text.
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+ENDING = re.compile(r"\r\n|\r|\n")
+BOM = "\ufeff"
 
 
 def default_path(env=os.environ) -> Path:
@@ -36,34 +44,64 @@ def entries(credentials: Credentials) -> dict[str, str]:
     }
 
 
+def _body(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
 def update(text: str, section: str, values: dict[str, str]) -> str:
     """Return text with `section` holding `values`; nothing else changes."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    start = next((i for i, line in enumerate(lines)
-                  if (m := SECTION.match(line)) and m.group(1) == section), None)
-    if start is None:
-        gap = ["\n"] if lines and lines[-1].strip() else []
-        body = [f"{key} = {value}\n" for key, value in values.items()]
-        return "".join(lines + gap + [f"[{section}]\n"] + body)
-    end = next((i for i in range(start + 1, len(lines)) if SECTION.match(lines[i])), len(lines))
-    pending = dict(values)
-    body = []
-    for line in lines[start + 1:end]:
-        match = KEY.match(line)
-        if match and match.group(1) in values:
-            key = match.group(1)
-            if key in pending:
-                body.append(f"{key} = {pending.pop(key)}\n")
-            continue  # a duplicate of a key olenv owns would shadow the new value
-        body.append(line)
-    # New keys go after the section's last key, before trailing blank lines.
-    cut = len(body)
-    while cut and not body[cut - 1].strip():
+    bom = BOM if text.startswith(BOM) else ""
+    text = text[len(bom):]
+    found = ENDING.search(text)
+    eol = found.group(0) if found else "\n"
+    rows = LINE.findall(text)
+    owned = {key.lower() for key in values}
+
+    def header(line: str) -> str | None:
+        match = SECTION.match(_body(line))
+        return match.group(1) if match else None
+
+    starts = [i for i, line in enumerate(rows) if header(line) == section]
+    if not starts:
+        if rows and not ENDING.search(rows[-1]):
+            rows[-1] += eol
+        gap = [eol] if rows and rows[-1].strip() else []
+        new = [f"[{section}]{eol}"] + [f"{key} = {value}{eol}" for key, value in values.items()]
+        return bom + "".join(rows + gap + new)
+    out, pending, current = [], dict(values), None
+    for i, line in enumerate(rows):
+        name = header(line)
+        if name is not None:
+            if current == starts[0]:
+                _add_pending(out, pending, eol)
+            current = i if name == section else None
+            out.append(line)
+            continue
+        match = KEY.match(line) if current is not None else None
+        if match and match.group(1).lower() in owned:
+            # botocore lowercases keys: AWS_ACCESS_KEY_ID would clash with the new value, and
+            # a key olenv owns, repeated or in a repeated section, would shadow it.
+            key = match.group(1).lower()
+            if current == starts[0] and key in pending:
+                out.append(f"{key} = {pending.pop(key)}{line[len(_body(line)):] or eol}")
+            continue
+        out.append(line)
+    if current == starts[0]:
+        _add_pending(out, pending, eol)
+    return bom + "".join(out)
+
+
+def _add_pending(out: list[str], pending: dict[str, str], eol: str) -> None:
+    """New keys go after the section's last key, before its trailing blank lines."""
+    if not pending:
+        return
+    cut = len(out)
+    while cut and not out[cut - 1].strip():
         cut -= 1
-    body[cut:cut] = [f"{key} = {value}\n" for key, value in pending.items()]
-    return "".join(lines[:start + 1] + body + lines[end:])
+    if cut and not ENDING.search(out[cut - 1]):
+        out[cut - 1] += eol  # the file's last line had no line ending
+    out[cut:cut] = [f"{key} = {value}{eol}" for key, value in pending.items()]
+    pending.clear()
 
 
 def check_section(section: str) -> None:
@@ -71,18 +109,34 @@ def check_section(section: str) -> None:
         raise UsageError(f"profile name {section!r} cannot be a credentials file section")
 
 
+def check_file(path: Path) -> Path:
+    """What `write` would refuse about the file itself, found before anyone signs in."""
+    target = Path(os.path.realpath(path))
+    try:
+        if target.exists():
+            if not target.is_file():
+                raise OlenvError(f"cannot write {target}: it is not a regular file", exit_code=2)
+            target.read_bytes().decode("utf-8")
+        folder = next(p for p in (target.parent, *target.parent.parents) if p.exists())
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OlenvError(f"cannot write {target}: {folder} is not writable", exit_code=2)
+    except UnicodeDecodeError:
+        raise OlenvError(f"{target} is not UTF-8 text: left as it was", exit_code=2) from None
+    except OSError as exc:
+        raise OlenvError(f"cannot read {target}: {exc.strerror}", exit_code=2) from None
+    return target
+
+
 def write(path: Path, section: str, credentials: Credentials) -> Path:
     check_section(section)
     target = Path(os.path.realpath(path))
+    values = entries(credentials)
+    for key, value in values.items():
+        lines.check(f"the {key} value for profile {section!r}", value, target)
     try:
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with open(f"{target}.lock", "a", opener=_private) as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                old = target.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                old = ""
-            atomic.replace(target, update(old, section, entries(credentials)).encode())
+        with _locked(target) as old:
+            atomic.replace(target, update(old.decode("utf-8"), section, values).encode("utf-8"))
     except UnicodeDecodeError:
         raise OlenvError(f"{target} is not UTF-8 text: left as it was", exit_code=2) from None
     except OSError as exc:
@@ -90,7 +144,40 @@ def write(path: Path, section: str, credentials: Credentials) -> Path:
     return target
 
 
-def _private(path, flags):
-    return os.open(path, flags, 0o600)
+@contextmanager
+def _locked(target: Path):
+    """The file's bytes, read under an exclusive lock on the file itself, held until the end.
 
-
+    The rename puts a new file (a new inode) in place, so a writer that waited on the
+    old one's lock opens the path again: the lock must be on the file the path names.
+    A file created here only to lock it is removed again if nothing replaced it.
+    """
+    while True:
+        try:
+            fd, created = os.open(target, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                                  0o600), True
+        except FileExistsError:
+            try:
+                fd, created = os.open(target, os.O_RDONLY | os.O_CLOEXEC), False
+            except FileNotFoundError:
+                continue  # replaced or removed in between: open the new one
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held = os.fstat(fd)
+            try:
+                now = os.stat(target)
+            except FileNotFoundError:
+                now = None
+            if now is None or (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+                continue  # another writer replaced it while this one waited
+            with open(fd, "rb", closefd=False) as old:
+                data = old.read()
+            try:
+                yield data
+            except BaseException:
+                if created and os.stat(target).st_ino == held.st_ino:
+                    os.unlink(target)
+                raise
+            return
+        finally:
+            os.close(fd)

@@ -9,6 +9,12 @@ import sys
 
 from olenv.errors import UsageError
 
+# OneLogin's secrets, as olenv reads them from its environment: no child ever needs them,
+# and in CI (`olenv exec -- ./deploy.sh`) every tool the job runs would get the password.
+ONELOGIN_SECRETS = ("OLENV_PASSWORD", "OLENV_CLIENT_ID", "OLENV_CLIENT_SECRET")
+# Any other OLENV_ variable named like a secret goes too, whatever reads it one day.
+_SECRET_WORDS = ("PASSWORD", "SECRET", "CLIENT_ID", "OTP", "TOKEN")
+
 
 def refuse_nesting(env, force: bool) -> None:
     profile = env.get("OLENV_PROFILE")
@@ -17,10 +23,18 @@ def refuse_nesting(env, force: bool) -> None:
                          "nesting mixes them up: pass --force to do it anyway")
 
 
+def carries_onelogin_secret(name: str) -> bool:
+    return name in ONELOGIN_SECRETS or (
+        name.startswith("OLENV_") and any(word in name for word in _SECRET_WORDS))
+
+
 def child_env(credentials, base) -> dict[str, str]:
     """`base` changed by credentials.env() (Credentials, or the agent's answer on the fast path,
-    which must not pay for importing the Credentials class)."""
-    env = dict(base)
+    which must not pay for importing the Credentials class), without OneLogin's secrets.
+
+    Every hand-over to a process builds its environment here: exec, exec --server, a sub-shell.
+    """
+    env = {name: value for name, value in base.items() if not carries_onelogin_secret(name)}
     for name, value in credentials.env().items():
         if value is None:
             env.pop(name, None)

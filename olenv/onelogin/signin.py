@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from olenv.errors import SignInError, UsageError
-from olenv.mfa import factor_for
 from olenv.onelogin.client import OneLoginClient
+from olenv.onelogin.mfa import factor_for
 from olenv.onelogin.replies import (
     Device,
     InvalidCredentials,

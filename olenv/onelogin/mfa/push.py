@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 from olenv.errors import SignInError
-from olenv.mfa.otp import OtpFactor
+from olenv.onelogin.mfa.otp import OtpFactor
 from olenv.onelogin.replies import FactorRejected, Pending, Success
 
 if TYPE_CHECKING:

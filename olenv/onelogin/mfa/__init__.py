@@ -23,9 +23,9 @@ class Factor(Protocol):
 def factor_for(device: Device, *, otp: str | None = None, push_interval: float = 2.0,
                push_timeout: float = 120.0) -> Factor:
     """The factor for a device; `otp` is a first code to try (--otp)."""
-    from olenv.mfa.otp import OtpFactor
-    from olenv.mfa.push import PushFactor
-    from olenv.mfa.sms import SmsFactor
+    from olenv.onelogin.mfa.otp import OtpFactor
+    from olenv.onelogin.mfa.push import PushFactor
+    from olenv.onelogin.mfa.sms import SmsFactor
 
     if device.kind == "push":
         return PushFactor(otp=otp, interval=push_interval, timeout=push_timeout)

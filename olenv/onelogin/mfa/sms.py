@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from olenv.mfa.otp import OtpFactor
+from olenv.onelogin.mfa.otp import OtpFactor
 from olenv.onelogin.replies import Success
 
 if TYPE_CHECKING:
