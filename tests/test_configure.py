@@ -114,13 +114,13 @@ def test_config_dir_is_where_it_writes(onelogin, env, home, tmp_path):
 @pytest.mark.parametrize("arrange, code, line", [
     (lambda env, sdk: sdk.write_text(json.dumps({"client_id": "test-client-id",
                                                  "client_secret": "wrong"})), 1,
-     "olenv: configure: OneLogin rejected the API client id and secret from {sdk}: "
+     "olenv configure: OneLogin rejected the API client id and secret from {sdk}: "
      "check them there"),
     (lambda env, sdk: env.update(OLENV_CLIENT_ID="test-client-id", OLENV_CLIENT_SECRET="wrong"),
-     1, "olenv: configure: OneLogin rejected the API client id and secret from environment "
+     1, "olenv configure: OneLogin rejected the API client id and secret from environment "
         "(OLENV_CLIENT_SECRET): check them there"),
     (lambda env, sdk: sdk.unlink(), 2,
-     "olenv: configure: no OneLogin API client id and secret: put client_id and client_secret "
+     "olenv configure: no OneLogin API client id and secret: put client_id and client_secret "
      "in ~/.onelogin/onelogin.sdk.json (chmod 600), or set OLENV_CLIENT_ID and "
      "OLENV_CLIENT_SECRET, then run olenv configure again"),
 ])
@@ -147,7 +147,7 @@ def test_a_bad_value_is_one_line_before_anything_is_sent(onelogin, env, home, ar
     aws = home / ".onelogin" / "onelogin.aws.json"
     before = aws.read_bytes()
     result = run_olenv(["configure", *args], env)
-    assert (result.returncode, result.stderr) == (2, f"olenv: configure: {line}\n")
+    assert (result.returncode, result.stderr) == (2, f"olenv configure: {line}\n")
     assert aws.read_bytes() == before and onelogin.requests == []
 
 

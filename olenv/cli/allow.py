@@ -3,6 +3,27 @@
 import sys
 
 from olenv import dotolenv, trust
+from olenv.cli import options
+
+USAGE = f"""\
+olenv allow: trust a .olenv as it is now (default: the nearest one, here or above).
+
+Usage:
+  olenv allow [options] [<path>]
+
+An edited .olenv is refused again until it is allowed again.
+
+Options:
+  --session                           Only until you log out.
+{options.PLAIN}
+
+Environment:
+  XDG_DATA_HOME         Where the allow list lives (default: ~/.local/share), in olenv/.
+
+Examples:
+  olenv allow
+  olenv allow ~/src/project --session
+"""
 
 
 def run(args) -> int:

@@ -4,8 +4,23 @@ usage text so that it never lags behind a new command or option."""
 import re
 import sys
 
-from olenv.cli.usage import COMMANDS, USAGE
+from olenv.cli import options
+from olenv.cli.usage import COMMANDS
 from olenv.errors import UsageError
+
+USAGE = f"""\
+olenv completion: print the tab completion for bash, zsh or fish.
+
+Usage:
+  olenv completion <shell> [options]
+
+Options:
+{options.PLAIN}
+
+Examples:
+  eval "$(olenv completion bash)"        # in ~/.bashrc
+  olenv completion fish | source         # in ~/.config/fish/config.fish
+"""
 
 # The words, in each shell's syntax, before the completion source in shell/completions/.
 PRELUDES = {
@@ -21,7 +36,10 @@ def run(args) -> int:
     name = args["<shell>"]
     if name not in PRELUDES:
         raise UsageError(f"no completion for {name!r}: choose bash, zsh or fish")
-    options = sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", USAGE)))
+    from olenv.cli import command
+
+    options = sorted({option for word in COMMANDS for option in
+                      re.findall(r"(?<![\w-])--[a-z][a-z-]*", command(word).USAGE)})
     prelude = PRELUDES[name].format(commands=" ".join(COMMANDS), options=" ".join(options))
     sys.stdout.write(prelude + source(f"completions/olenv.{name}"))
     return 0

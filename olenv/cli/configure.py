@@ -13,19 +13,22 @@ from pathlib import Path
 
 from olenv import atomic, table
 from olenv import settings as settings_module
+from olenv.cli import options
 from olenv.cli.common import notice
 from olenv.errors import ConfigError, OlenvError, SignInError, UsageError
 from olenv.terminal import Terminal
 
-USAGE = """\
+USAGE = f"""\
+olenv configure: save the OneLogin subdomain, app id, username and default AWS region.
+
 Usage:
   olenv configure [options]
 
-Ask for the OneLogin subdomain, app id, username and default AWS region (the
-current values are the defaults), check the API client id and secret by getting
-a token, show the change and write ~/.onelogin/onelogin.aws.json (mode 0600),
-keeping every other key. The API client id and secret stay in onelogin.sdk.json
-(or OLENV_CLIENT_ID and OLENV_CLIENT_SECRET).
+Asks for each value with the current one as its default, checks the API client
+id and secret by getting a token (nothing else is sent), shows the change and
+writes ~/.onelogin/onelogin.aws.json (mode 0600), keeping every other key. The
+API client id and secret stay in onelogin.sdk.json (or OLENV_CLIENT_ID and
+OLENV_CLIENT_SECRET).
 
 Options:
   -c DIR, --config-file-path=DIR      Write DIR/onelogin.aws.json instead.
@@ -35,10 +38,12 @@ Options:
   --aws-region=REGION                 Default AWS region.
   --yes                               Write without asking: values not given as
                                       options keep their current value.
+{options.GENERAL}
 
 Environment:
-  OLENV_CLIENT_ID, OLENV_CLIENT_SECRET  The API client, instead of onelogin.sdk.json.
-  OLENV_ONELOGIN_URL                    The OneLogin API base URL (a proxy, tests).
+  OLENV_CLIENT_ID       The OneLogin API client id (instead of onelogin.sdk.json's).
+  OLENV_CLIENT_SECRET   The OneLogin API client secret (instead of onelogin.sdk.json's).
+  OLENV_ONELOGIN_URL    Another OneLogin API base URL (https; http only to 127.0.0.1).
 
 Examples:
   olenv configure
@@ -66,10 +71,10 @@ def run(args) -> int:
     for key, value in given.items():
         problem = _problem(key, value)
         if problem:
-            raise UsageError(f"configure: {problem}")
+            raise _mine(UsageError(problem))
     terminal = Terminal()
     if not args.get("--yes") and not terminal.interactive:
-        raise UsageError("configure: no terminal to ask: pass the values as options with --yes")
+        raise _mine(UsageError("no terminal to ask: pass the values as options with --yes"))
     check_client(args)
     wanted = dict(given)
     if not args.get("--yes"):
@@ -107,18 +112,23 @@ def check_client(args) -> None:
     except ConfigError as exc:
         if "no OneLogin API client_id" not in str(exc):
             raise
-        raise ConfigError(
-            "configure: no OneLogin API client id and secret: put client_id and client_secret "
+        raise _mine(ConfigError(
+            "no OneLogin API client id and secret: put client_id and client_secret "
             f"in ~/.onelogin/{settings_module.SDK_FILE} (chmod 600), or set OLENV_CLIENT_ID and "
-            "OLENV_CLIENT_SECRET, then run olenv configure again") from None
+            "OLENV_CLIENT_SECRET, then run olenv configure again")) from None
     origin = settings.sources.get("client_secret", "settings")
     try:
         OneLoginClient(settings.base_url, settings.client_id, settings.client_secret).token()
     except SignInError as exc:
         if "rejected" not in str(exc):
             raise
-        raise SignInError(f"configure: OneLogin rejected the API client id and secret from "
-                          f"{table.cell(origin)}: check them there") from None
+        raise _mine(SignInError(f"OneLogin rejected the API client id and secret from "
+                                f"{table.cell(origin)}: check them there")) from None
+
+
+def _mine(error: OlenvError) -> OlenvError:
+    error.command = "configure"  # shown as `olenv configure: ...`
+    return error
 
 
 def _read(path: Path) -> dict:

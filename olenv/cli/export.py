@@ -2,10 +2,39 @@
 
 import sys
 
+from olenv.cli import options
 from olenv.cli.common import sign_in
 from olenv.errors import UsageError
 from olenv.handover import export as handover
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv export: print shell code (or dotenv, or JSON) that sets the role's credentials.
+
+Usage:
+  olenv export [options]
+
+The code first unsets every variable olenv manages, so nothing stale is left. Run at
+a terminal, it refuses to print the keys there unless --force is given.
+
+Options:
+{options.SIGNING_IN}
+  --shell=SHELL                       The shell to write for: bash, zsh, fish or sh
+                                      (default: detected from the parent process).
+  --format=FORMAT                     What to print [choices: env, dotenv, json]
+                                      (default: env).
+  --force                             Print the keys even to a terminal.
+  --olenv-file=FILE                   Take the profile and role from this .olenv, only if
+                                      you allowed it (the prompt hook's call).
+
+Environment:
+{options.SIGNING_IN_ENV}
+
+Examples:
+  eval "$(olenv export -p dev)"
+  olenv export -p dev --shell fish | source
+  olenv export -p dev --format dotenv > .env.local
+"""
 
 
 def run(args) -> int:

@@ -14,12 +14,50 @@ import time
 from pathlib import Path
 
 from olenv.agent import MIN_TTL
+from olenv.cli import options
 from olenv.cli.common import load_settings, min_ttl, notice
 from olenv.credentials import iso
 from olenv.errors import UsageError
 from olenv.handover import awsfile
 from olenv.held import HeldAssertion
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv login: write the credentials to a profile of the shared credentials file.
+
+Usage:
+  olenv login [options] [--loop=N | --interactive]
+
+As onelogin-aws-assume-role does: -p NAME is the section written (default: default),
+and selects the onelogin.aws.json profile of that name when there is one.
+
+Options:
+  -p NAME, --profile=NAME             The credentials file section to write, and the
+                                      onelogin.aws.json profile of that name if any.
+{options.SETTINGS}
+{options.ROLE}
+{options.SIGN_IN}
+{options.AGENT}
+{options.GENERAL}
+  -f FILE, --file=FILE                Credentials file (default: ~/.aws/credentials, or
+                                      AWS_SHARED_CREDENTIALS_FILE).
+  -l N, --loop=N                      Write the profile N times in all, signing in again
+                                      every --time minutes (the password stays in memory).
+  -t MINUTES, --time=MINUTES          Minutes between those writes, up to 720 (default: 45).
+  -x, --interactive                   After each write, ask for another role (same sign-in),
+                                      another user, or the end.
+  --cache-saml                        Accepted for older scripts: the agent already holds
+                                      the SAML assertion, in memory only.
+
+Environment:
+{options.SIGNING_IN_ENV}
+  AWS_SHARED_CREDENTIALS_FILE  The credentials file when --file is not given.
+
+Examples:
+  olenv login -p dev
+  olenv login -p prod --aws-account-id production --aws-role-name Admin
+  olenv login -p dev --loop 8 --time 45
+"""
 
 DEFAULT_MINUTES = 45.0  # onelogin-aws-assume-role's
 MAX_MINUTES = 60 * 12  # AWS's longest session: a longer wait would only renew expired keys

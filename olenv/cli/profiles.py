@@ -5,10 +5,35 @@ from pathlib import Path
 
 from olenv import profiles
 from olenv.assertion import signed_in
+from olenv.cli import options
 from olenv.cli.common import load_settings, notice
 from olenv.errors import UsageError
 from olenv.settings import AWS_FILE
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv profiles generate: add a profile per role to onelogin.aws.json, shown before it is written.
+
+Usage:
+  olenv profiles generate [options]
+
+Options:
+{options.PROFILE}
+{options.SETTINGS}
+{options.SIGN_IN}
+  --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).
+{options.GENERAL}
+  --yes                               Write without asking.
+
+Environment:
+{options.ENV_SIGN_IN}
+{options.ENV_AGENT}
+{options.ENV_TERMINAL}
+
+Examples:
+  olenv profiles generate
+  olenv profiles generate --yes
+"""
 
 
 def run(args) -> int:

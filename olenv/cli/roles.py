@@ -5,9 +5,35 @@ import sys
 
 from olenv import roles
 from olenv.assertion import signed_in
+from olenv.cli import options
 from olenv.cli.common import load_settings
 from olenv.errors import UsageError
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv roles: list every AWS account and role the sign-in offers, with friendly names.
+
+Usage:
+  olenv roles [options]
+
+Options:
+{options.PROFILE}
+{options.SETTINGS}
+  --role-order                        Sort by role name, not account.
+{options.SIGN_IN}
+  --no-agent                          Neither ask nor start the agent (or OLENV_AGENT=off).
+{options.GENERAL}
+  --format=FORMAT                     What to print [choices: table, json] (default: table).
+
+Environment:
+{options.ENV_SIGN_IN}
+{options.ENV_AGENT}
+{options.ENV_TERMINAL}
+
+Examples:
+  olenv roles
+  olenv roles --format json
+"""
 
 FORMATS = ("table", "json")
 
