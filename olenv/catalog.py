@@ -65,6 +65,15 @@ def by_role(found: list[Profile]) -> dict[tuple[str, str], list[str]]:
     return names
 
 
+def by_role_of(settings) -> dict[tuple[str, str], list[str]]:
+    """by_role of the settings' profiles; nothing when the file cannot say (the menu
+    only shows these, and a sign-in must not fail for them)."""
+    try:
+        return by_role(profiles(settings))
+    except ConfigError:
+        return {}
+
+
 def names(settings) -> list[str]:
     path = settings.files.get("aws")
     if path is None:

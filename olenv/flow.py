@@ -1,6 +1,6 @@
 """One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
 
-from olenv import roles, saml, sts
+from olenv import catalog, roles, saml, sts
 from olenv.credentials import Credentials
 from olenv.settings import DEFAULT_AWS_REGION, Settings
 from olenv.terminal import Terminal
@@ -65,7 +65,7 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
         role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",
-                            aliases=settings.aliases)
+                            aliases=settings.aliases, profiles=lambda: catalog.by_role_of(settings))
         try:
             reply = sts.assume(assertion, role, settings.duration, region)
         except sts.AssertionExpired:
