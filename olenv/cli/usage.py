@@ -14,6 +14,7 @@ COMMANDS = {
     "roles": ("olenv.cli.roles", "List every AWS account and role you may take."),
     "list": ("olenv.cli.list", "List the profiles of the settings and the agent's sessions "
                                "(no sign-in)."),
+    "configure": ("olenv.cli.configure", "Save the subdomain, app id, username and default region."),
     "profiles": ("olenv.cli.profiles", "Add a profile per role to onelogin.aws.json."),
     "status": ("olenv.cli.status", "Show what olenv sees from here, and where each setting "
                                    "comes from."),
