@@ -163,7 +163,7 @@ class MenuWatch:
     def __getattr__(self, name):
         return getattr(self._terminal, name)
 
-    def choose(self, title: str, rows: list[str], what: str) -> int:
-        index = self._terminal.choose(title, rows, what)
-        self.picked = self.picked or what == "an AWS role"
-        return index
+    def ask(self, prompt: str, what: str) -> str:
+        answer = self._terminal.ask(prompt, what)
+        self.picked = self.picked or what == "an AWS role"  # the role menu's question
+        return answer
