@@ -24,7 +24,8 @@ def onelogin_request(settings: Settings, terminal: Terminal):
 
     ask_missing(settings, terminal)
     client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
-                            api_version=settings.saml_api_version)
+                            api_version=settings.saml_api_version,
+                            client_origin=settings.client_origin)
     request = SignInRequest(
         username=settings.username, password=settings.password, app_id=str(settings.app_id),
         subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,

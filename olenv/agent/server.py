@@ -165,6 +165,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        protocol.peer_check()  # no way to check who connects: no agent
         path = socketdir.ensure()
         lock = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
         try:

@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from olenv.agent import client, keys
+from olenv.agent import client, keys, signinlock, socketdir
 from olenv.agent.store import credentials as from_record
 from olenv.agent.store import record
 from olenv.credentials import Credentials
@@ -36,6 +36,17 @@ class AgentSession:
     def _give_up(self, exc: Exception) -> None:
         self.usable = False
         sys.stderr.write(f"olenv: warning: not using the agent: {exc}\n")
+
+    def directory(self) -> str | None:
+        """The agent's checked directory, made if missing (for the sign-in lock); None
+        when the agent is off or the directory is unsafe."""
+        if not self.usable:
+            return None
+        try:
+            return os.path.dirname(socketdir.ensure(self.env))
+        except ConfigError as exc:
+            self._give_up(exc)
+            return None
 
     def lookup(self, key: str, fast: str | None, min_ttl: float) -> Credentials | None:
         reply = self._call({"op": "get", "key": key, "fast": fast, "min_ttl": min_ttl})
@@ -73,6 +84,8 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
 
     fresh: sign in (or reuse a held assertion) even if the agent holds a session.
     memory: an olenv.held.HeldAssertion, to keep the assertion in this process too.
+    Callers that miss at once sign in one at a time (olenv.agent.signinlock): those
+    that waited ask the agent again, and find what the first one left there.
     """
     from olenv import flow
 
@@ -82,8 +95,21 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
         held = agent.lookup(key, fast, min_ttl)
         if held:
             return held
-    credentials = flow.obtain(settings, terminal,
-                              assertions=agent if memory is None else memory.in_front_of(agent))
-    if agent:
-        agent.keep(key, fast, credentials)
-    return credentials
+
+    def sign_in() -> Credentials:
+        credentials = flow.obtain(settings, terminal,
+                                  assertions=agent if memory is None else memory.in_front_of(agent))
+        if agent:
+            agent.keep(key, fast, credentials)
+        return credentials
+
+    directory = agent.directory() if agent else None
+    if directory is None:
+        return sign_in()
+    # Waiting covers a push left unanswered until it times out, and the network after it.
+    with signinlock.turn(directory, keys.assertion_key(settings), settings.push_timeout + 60,
+                         settings.username or "this user") as waited:
+        # Asked again even by a caller that did not wait: the one it missed may have
+        # finished just before it took the lock.
+        held = agent.lookup(key, fast, min_ttl) if waited or not fresh else None
+        return held or sign_in()

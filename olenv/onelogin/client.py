@@ -27,7 +27,8 @@ _SIGN_IN = "sign-in"
 class OneLoginClient:
     def __init__(self, base_url: str, client_id: str, client_secret: str, *,
                  api_version: int = 2, timeout: tuple[float, float] = (10, 30),
-                 retries: int = 3, backoff: float = 0.5):
+                 retries: int = 3, backoff: float = 0.5,
+                 client_origin: str = "onelogin.sdk.json"):
         import urllib3  # here, not at the top: olenv's fast paths never pay for it
 
         self._urllib3 = urllib3
@@ -37,6 +38,7 @@ class OneLoginClient:
         self.api_version = api_version
         self._client_id = client_id
         self._client_secret = client_secret
+        self._client_origin = client_origin  # where the id and secret came from, for errors
         self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         self._timeouts = timeout
         self._retries = retries
@@ -58,7 +60,7 @@ class OneLoginClient:
                 password=False, secrets=(self._client_secret,))
             if status in (400, 401, 403):
                 raise SignInError(f"OneLogin rejected the API client id/secret (HTTP {status}): "
-                                  "check onelogin.sdk.json")
+                                  f"check {self._client_origin}")
             if status >= 300 or is_error(body):
                 raise ApiError(status, message_of(body), "API token request")
             # The legacy endpoint wraps the token in data[0]; v2 is flat.
