@@ -78,7 +78,7 @@ class Settings:
     role_order: bool = False
     saml_api_version: int = 2
     push_interval: float = 2.0
-    push_timeout: float = 120.0
+    push_timeout: float = 90.0
     keychain_service: str | None = None
     keychain_account: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
@@ -257,9 +257,12 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return False  # a name, or a spelling such as 0x7f.1 or 127.1: refused, not resolved
+    # An IPv4-mapped IPv6 form (::ffff:127.0.0.1) is refused: one spelling per address,
+    # and the same answer on every Python (3.13 calls it loopback, earlier ones do not).
+    return address.is_loopback and not getattr(address, "ipv4_mapped", None)
 
 
 def override_url(variable: str, value: str) -> str:

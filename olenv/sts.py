@@ -26,23 +26,29 @@ _ACCESS_KEY_ID = re.compile(r"\w{16,128}", re.ASCII)  # AWS's AccessKeyIdType
 _PLAIN = re.compile(r"[\x21-\x7e]+")  # a secret key or token: printable ASCII, no blank
 
 _warm: threading.Thread | None = None
+_clients: dict[str, object] = {}  # region → STS client, built once a run
 
 
-def warm_up() -> None:
-    """Import boto3 in the background while the user types a password or an OTP."""
+def warm_up(region: str | None = None) -> None:
+    """Import boto3 and build the STS client for `region` in the background, while the
+    user types a password or OneLogin answers: the assertion then goes straight to AWS
+    instead of waiting for botocore's loader, endpoint data and service model."""
     global _warm
     if _warm is None:
-        _warm = background.start(_import_boto3)
+        _warm = background.start(_prepare, region)
 
 
-def _import_boto3() -> None:
-    # Silent whatever happens: a real failure shows again when client() imports on the
+def _prepare(region: str | None) -> None:
+    # Silent whatever happens: a real failure shows again when client() builds on the
     # main thread, and an exit that overtakes this import (concurrent.futures refuses
     # to register its atexit hook once shutdown began) must not add a traceback to
     # the one-line error the user is reading.
     try:
         import boto3  # noqa: F401
         import botocore.config  # noqa: F401
+
+        if region:
+            _clients[region] = _build(region)
     except BaseException:  # noqa: BLE001
         pass
 
@@ -52,8 +58,15 @@ class AssertionExpired(AwsError):
 
 
 def client(region: str):
+    """The STS client for `region`: the one warm_up built, else one built now."""
     if _warm is not None:
         _warm.join()
+    if region not in _clients:
+        _clients[region] = _build(region)
+    return _clients[region]
+
+
+def _build(region: str):
     import boto3
     from botocore import UNSIGNED
     from botocore.config import Config

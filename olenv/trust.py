@@ -206,3 +206,7 @@ def record(file: Path, verdict: str, content: bytes, session: bool = False) -> N
                 _entry(session_store, path).unlink(missing_ok=True)
         except OSError:
             pass
+
+    from olenv import hooks
+
+    hooks.changed()  # the prompt hook of every shell looks again at its next prompt
