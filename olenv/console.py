@@ -88,20 +88,14 @@ def signin_token(endpoint: str, credentials: Credentials, duration: int) -> str:
                           "sessionKey": credentials.secret_access_key,
                           "sessionToken": credentials.session_token})
     host = urlsplit(endpoint).netloc
-    # total: one limit for the whole exchange, however slowly a server drips its reply.
-    pool = urllib3.PoolManager(retries=False,
-                               timeout=urllib3.Timeout(total=REPLY_SECONDS, connect=10))
+    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=10, read=10))
     try:
         # The keys travel in the query, as AWS documents it: errors below never show the URL.
         response = pool.request("GET", endpoint, preload_content=False, fields={
             "Action": "getSigninToken", "SessionDuration": str(duration), "Session": session})
-        data = response.read(MAX_REPLY + 1)
-        response.release_conn()
+        data = _bounded(response, host)
     except urllib3.exceptions.HTTPError:
         raise OlenvError(f"cannot reach the AWS federation endpoint at {host}") from None
-    if len(data) > MAX_REPLY:
-        raise OlenvError(f"the AWS federation endpoint at {host} sent a reply of more than "
-                         f"{MAX_REPLY // 1024} KiB: not AWS's (a proxy?)")
     if response.status != 200:
         raise OlenvError(f"the AWS federation endpoint at {host} refused the session's keys "
                          f"(HTTP {response.status}): they may have expired; sign in again")
@@ -112,6 +106,26 @@ def signin_token(endpoint: str, credentials: Credentials, duration: int) -> str:
     if not isinstance(token, str) or not token:
         raise OlenvError(f"the AWS federation endpoint at {host} sent no sign-in token")
     return token
+
+
+def _bounded(response, host: str) -> bytes:
+    """The reply's body, up to MAX_REPLY bytes and REPLY_SECONDS in all (each read also
+    has its own timeout), however much or however slowly a server sends."""
+    import time
+
+    deadline, data = time.monotonic() + REPLY_SECONDS, b""
+    try:
+        while chunk := response.read(4096):
+            data += chunk
+            if len(data) > MAX_REPLY:
+                raise OlenvError(f"the AWS federation endpoint at {host} sent a reply of more "
+                                 f"than {MAX_REPLY // 1024} KiB: not AWS's (a proxy?)")
+            if time.monotonic() > deadline:
+                raise OlenvError(f"the AWS federation endpoint at {host} did not finish its "
+                                 f"reply within {REPLY_SECONDS:.0f} s")
+    finally:
+        response.release_conn()
+    return data
 
 
 def login_url(endpoint: str, token: str, landing: str) -> str:
