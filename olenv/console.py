@@ -32,6 +32,8 @@ MIN_SESSION, MAX_SESSION = 900, 43200  # what getSigninToken accepts as SessionD
 SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 ISSUER = "olenv"
 BROWSER_WAIT = 60.0
+MAX_REPLY = 64 * 1024  # a sign-in token is a few KiB: a bigger reply is not AWS's
+REPLY_SECONDS = 30.0
 
 
 def _partition(region: str) -> tuple[str, str]:
@@ -86,23 +88,44 @@ def signin_token(endpoint: str, credentials: Credentials, duration: int) -> str:
                           "sessionKey": credentials.secret_access_key,
                           "sessionToken": credentials.session_token})
     host = urlsplit(endpoint).netloc
-    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=10, read=30))
+    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=10, read=10))
     try:
         # The keys travel in the query, as AWS documents it: errors below never show the URL.
-        response = pool.request("GET", endpoint, fields={
+        response = pool.request("GET", endpoint, preload_content=False, fields={
             "Action": "getSigninToken", "SessionDuration": str(duration), "Session": session})
+        data = _bounded(response, host)
     except urllib3.exceptions.HTTPError:
         raise OlenvError(f"cannot reach the AWS federation endpoint at {host}") from None
     if response.status != 200:
         raise OlenvError(f"the AWS federation endpoint at {host} refused the session's keys "
                          f"(HTTP {response.status}): they may have expired; sign in again")
     try:
-        token = json.loads(response.data).get("SigninToken")
+        token = json.loads(data).get("SigninToken")
     except (ValueError, AttributeError):
         token = None
     if not isinstance(token, str) or not token:
         raise OlenvError(f"the AWS federation endpoint at {host} sent no sign-in token")
     return token
+
+
+def _bounded(response, host: str) -> bytes:
+    """The reply's body, up to MAX_REPLY bytes and REPLY_SECONDS in all (each read also
+    has its own timeout), however much or however slowly a server sends."""
+    import time
+
+    deadline, data = time.monotonic() + REPLY_SECONDS, b""
+    try:
+        while chunk := response.read(4096):
+            data += chunk
+            if len(data) > MAX_REPLY:
+                raise OlenvError(f"the AWS federation endpoint at {host} sent a reply of more "
+                                 f"than {MAX_REPLY // 1024} KiB: not AWS's (a proxy?)")
+            if time.monotonic() > deadline:
+                raise OlenvError(f"the AWS federation endpoint at {host} did not finish its "
+                                 f"reply within {REPLY_SECONDS:.0f} s")
+    finally:
+        response.release_conn()
+    return data
 
 
 def login_url(endpoint: str, token: str, landing: str) -> str:

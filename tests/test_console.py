@@ -152,6 +152,9 @@ CASES = {
                                   "refused the session's keys (HTTP 400)", True),
     "endpoint sends no token": (lambda f, e: setattr(f, "body", b"<html>oops</html>"), 1,
                                 "sent no sign-in token", True),
+    "endpoint sends a huge reply": (lambda f, e: setattr(
+        f, "body", b'{"SigninToken": "' + b"a" * (8 << 20) + b'"}'), 1,
+        "sent a reply of more than 64 KiB: not AWS's (a proxy?)", True),
     "endpoint down": (lambda f, e: e.update(
         OLENV_FEDERATION_URL=f"http://127.0.0.1:{closed_port()}/federation"), 1,
         "cannot reach the AWS federation endpoint", True),
