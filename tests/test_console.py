@@ -356,3 +356,59 @@ def test_as_root_without_proc_the_browser_is_handed_a_private_page(alice, federa
     assert status == "303" and query(location)["SigninToken"] in federation.tokens
     assert not os.path.exists(page[7:]) and not os.path.exists(os.path.dirname(page[7:]))
     assert "opened the AWS console as" in result.stderr
+
+
+# A text browser: it fetches the page, then stays on the terminal until the user quits.
+TEXT_BROWSER = """\
+import sys, urllib.error, urllib.request
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    urllib.request.build_opener(Stay).open(sys.argv[1], timeout=10)
+except urllib.error.HTTPError as reply:
+    print("location:", reply.code)
+sys.stdout.write("press q to quit> ")
+sys.stdout.flush()
+sys.stdin.readline()
+print("quit")
+"""
+
+
+def test_at_a_terminal_a_text_browser_is_waited_for_until_it_quits(alice, tmp_path):
+    import pexpect
+
+    lynx = tmp_path / "lynx"
+    lynx.write_text(f"#!{sys.executable}\n{TEXT_BROWSER}")
+    lynx.chmod(0o755)
+    alice["BROWSER"] = str(lynx)
+    child = pexpect.spawn(OLENV[0], [*OLENV[1:], "console"], env=alice, timeout=30,
+                          encoding="utf-8")
+    child.expect("location: 303")
+    child.expect("press q to quit> ")
+    assert child.isalive()  # olenv waits for the browser, which holds the terminal
+    child.sendline("q")
+    child.expect("quit")
+    child.expect("opened the AWS console as")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["true", "%s"], "the browser did not open the sign-in page within 1 s"),
+    (["false", "%s"], "the browser false failed (exit 1)"),
+    (["/nonexistent/browser", "%s"], "cannot run the browser /nonexistent/browser"),
+])
+def test_a_browser_that_never_comes_is_not_waited_for_for_ever(argv, line):
+    import time
+
+    from olenv.console import Browser, open_in_browser
+    from olenv.errors import OlenvError
+
+    started = time.monotonic()
+    with pytest.raises(OlenvError) as raised:
+        open_in_browser("https://signin.aws.amazon.com/federation?x", Browser(argv[0], argv),
+                        wait=1)
+    assert line in str(raised.value) and "try olenv console --print" in str(raised.value)
+    assert time.monotonic() - started < 30
