@@ -266,3 +266,21 @@ def test_retries_back_off_but_never_sleep_past_the_end(failures, left, waits):
     from olenv.server.renewal import pause
 
     assert pause(failures, left) == waits
+
+
+def test_a_password_typed_at_the_start_serves_every_renewal(alice, onelogin, short_keys):
+    import pexpect
+
+    alice.pop("OLENV_PASSWORD")
+    child = pexpect.spawn(OLENV[0], [*OLENV[1:], "exec", "--server", "--", sys.executable, "-c",
+                                     WATCH, str(SHORT * 1.6), "0.25"],
+                          env=alice, timeout=60, encoding="utf-8")
+    child.expect("[Pp]assword")
+    child.sendline(PASSWORD)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    seen = json.loads(child.before.strip().splitlines()[-1])
+    assert len({s["AccessKeyId"] for s in seen}) >= 2 and all(s["status"] == 200 for s in seen)
+    assert onelogin.count("saml_assertion") >= 2
+    assert onelogin.users["alice@example.com"].passwords_seen == onelogin.count("saml_assertion")
