@@ -20,12 +20,13 @@ from olenv.credentials import Credentials
 from olenv.errors import OlenvError, UsageError
 from olenv.settings import override_url
 
-# region prefix → (federation endpoint, console base URL); "{region}" is filled in
-_PARTITIONS = {
-    "cn-": ("https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn"),
-    "us-gov-": ("https://signin.amazonaws-us-gov.com/federation",
-                "https://console.amazonaws-us-gov.com"),
-    "": ("https://signin.aws.amazon.com/federation", "https://{region}.console.aws.amazon.com"),
+# partition → (federation endpoint, console domain), as aws-vault builds them: the landing
+# page is https://<region>.<console domain>/..., in aws-cn and aws-us-gov too.
+_CONSOLES = {
+    "aws": ("https://signin.aws.amazon.com/federation", "console.aws.amazon.com"),
+    "aws-cn": ("https://signin.amazonaws.cn/federation", "console.amazonaws.cn"),
+    "aws-us-gov": ("https://signin.amazonaws-us-gov.com/federation",
+                   "console.amazonaws-us-gov.com"),
 }
 MIN_SESSION, MAX_SESSION = 900, 43200  # what getSigninToken accepts as SessionDuration
 SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
@@ -34,7 +35,14 @@ BROWSER_WAIT = 60.0
 
 
 def _partition(region: str) -> tuple[str, str]:
-    return next(urls for prefix, urls in _PARTITIONS.items() if region.startswith(prefix))
+    from olenv import partitions
+
+    partition = partitions.of_region(region)
+    if partition not in _CONSOLES:
+        raise OlenvError(f"olenv knows no AWS console sign-in for region {region} "
+                         f"(partition {partition or 'unknown'}): only "
+                         f"{', '.join(_CONSOLES)} have a public federation endpoint")
+    return _CONSOLES[partition]
 
 
 def endpoint_override(value: str | None) -> str | None:
@@ -56,7 +64,7 @@ def check_destination(where: str | None) -> None:
 def destination(region: str, where: str | None = None) -> str:
     """The console page to land on: its home in the region, a service's home, or an https URL."""
     check_destination(where)
-    base = _partition(region)[1].format(region=region)
+    base = f"https://{region}.{_partition(region)[1]}"
     if not where:
         return f"{base}/console/home?region={region}"
     if SERVICE.match(where):

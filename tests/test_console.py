@@ -100,9 +100,13 @@ def test_destination(alice, where, landing):
     ("us-east-1", "https://signin.aws.amazon.com/federation",
      "https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1"),
     ("cn-north-1", "https://signin.amazonaws.cn/federation",
-     "https://console.amazonaws.cn/console/home?region=cn-north-1"),
+     "https://cn-north-1.console.amazonaws.cn/console/home?region=cn-north-1"),
+    ("cn-northwest-1", "https://signin.amazonaws.cn/federation",
+     "https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1"),
     ("us-gov-west-1", "https://signin.amazonaws-us-gov.com/federation",
-     "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"),
+     "https://us-gov-west-1.console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"),
+    ("us-gov-east-1", "https://signin.amazonaws-us-gov.com/federation",
+     "https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1"),
 ])
 def test_each_partition_has_its_own_endpoint_and_console(region, endpoint, home):
     assert (federation_endpoint(region), destination(region)) == (endpoint, home)

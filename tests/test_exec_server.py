@@ -140,6 +140,26 @@ def test_a_missing_command_is_127(alice):
     assert (result.returncode, result.stderr) == (
         127, "olenv: no-such-command-olenv: command not found\n")
 
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGKILL", "SIGINT", "SIGUSR1", "SIGHUP"])
+def test_a_command_killed_by_a_signal_kills_olenv_by_the_same_signal(alice, name):
+    # Read by a Python parent with waitpid, not a shell: bash's $? shows 128+N for a death
+    # by signal N and for an exit with status 128+N alike.
+    import os
+    import signal
+
+    number = getattr(signal, name)
+    process = subprocess.Popen(
+        OLENV + ["exec", "--server", "--", "sh", "-c", f"kill -{name[3:]} $$"], env=alice,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    _, status = os.waitpid(process.pid, 0)
+    process.returncode = -number  # reaped here: Popen must not wait for it again
+    stderr = process.stderr.read().decode()
+    process.stderr.close()
+    assert os.WIFSIGNALED(status) and not os.WIFEXITED(status), (status, stderr)
+    assert os.WTERMSIG(status) == number, stderr
+
 # A real botocore client, as a long job runs: an STS call every `pause` seconds for
 # `seconds` seconds, counting failures. botocore refreshes keys that end within
 # 10 minutes before every call, so each call asks olenv's server.

@@ -22,6 +22,7 @@ class AgentSession:
     def __init__(self, env=os.environ):
         self.env = env
         self.usable = True
+        self._later: list[dict] = []  # for an agent started once the sign-in succeeded
 
     def _call(self, message: dict) -> dict | None:
         if not self.usable:
@@ -65,6 +66,8 @@ class AgentSession:
                 self._give_up(exc)
                 return
             self._call(message)
+        while self._later:
+            self._call(self._later.pop(0))
 
     # flow.obtain's assertion cache
     def assertion(self, settings) -> str | None:
@@ -76,6 +79,25 @@ class AgentSession:
         if assertion.ends and assertion.ends > datetime.now(timezone.utc):
             self._deliver({"op": "put_assertion", "key": keys.assertion_key(settings),
                            "b64": assertion.b64, "until": assertion.ends.timestamp()})
+
+
+    # the OneLogin client's API tokens (olenv.onelogin.client)
+    def api_token(self, key: str) -> tuple[str, float] | None:
+        reply = self._call({"op": "get_token", "key": key})
+        token, until = (reply.get("token"), reply.get("until")) if reply else (None, None)
+        if isinstance(token, str) and token and isinstance(until, int | float):
+            return token, float(until)
+        return None
+
+    def keep_api_token(self, key: str, token: str, until: float) -> None:
+        # Starts no agent: a sign-in that then fails must leave none. Without one the
+        # token goes with what the successful sign-in leaves it.
+        message = {"op": "put_token", "key": key, "token": token, "until": until}
+        if self._call(message) is None:
+            self._later.append(message)
+
+    def drop_api_token(self, key: str) -> None:
+        self._call({"op": "drop_token", "key": key})
 
 
 def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
@@ -98,7 +120,8 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
 
     def sign_in() -> Credentials:
         credentials = flow.obtain(settings, terminal,
-                                  assertions=agent if memory is None else memory.in_front_of(agent))
+                                  assertions=agent if memory is None else memory.in_front_of(agent),
+                                  tokens=agent)
         if agent:
             agent.keep(key, fast, credentials)
         return credentials

@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         if isinstance(exc, OlenvError):
-            sys.stderr.write(f"olenv: {exc}\n")
+            from olenv.text import safe  # a message may quote a file, a path or a reply
+
+            sys.stderr.write(f"olenv: {safe(exc)}\n")
             return exc.exit_code
         sys.stderr.write(f"olenv: unexpected {exc.__class__.__name__}; "
                          "run again with --debug for details\n")

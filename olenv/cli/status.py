@@ -12,6 +12,7 @@ from olenv import status, trust
 from olenv.cli.common import cli_values
 from olenv.errors import UsageError
 from olenv.settings import AWS_FILE
+from olenv.text import safe
 
 FORMATS = ("text", "json")
 
@@ -24,7 +25,7 @@ def run(args) -> int:
     if form == "json":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
-        sys.stdout.write("".join(line + "\n" for line in text(report)))
+        sys.stdout.write("".join(safe(line) + "\n" for line in text(report)))
     return 2 if report["problems"] else 0
 
 

@@ -25,6 +25,7 @@ olenv: AWS credentials through OneLogin, handed over without touching disk.
 Usage:
   olenv exec [options] [--force] [--server] [--] <command>...
   olenv export [options] [--shell=<shell>] [--format=<format>] [--force] [--olenv-file=<file>]
+  olenv export --unset [--shell=<shell>]
   olenv credential-process [options]
   olenv login [options] [--file=<file>] [--loop=N] [--time=MINUTES] [-x | --interactive] [--cache-saml]
   olenv agent (start | stop | status)
@@ -80,7 +81,7 @@ Options:
   --otp=CODE                          First OTP code to try.
   --mfa-device=DEVICE                 MFA device id or type (e.g. protect, google, sms).
   --push-interval=SECONDS             Seconds between checks of a push approval (default: 2).
-  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 120).
+  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 90).
   --aws-region=REGION                 AWS region handed over (default: AWS_DEFAULT_REGION, else us-east-1).
   --aws-account-id=ID                 Take the role in this account.
   --aws-role-name=NAME                Take the role with this name.
@@ -107,6 +108,8 @@ Options:
                                       holds the SAML assertion, in memory only.
   --force                             exec: nest inside another olenv session;
                                       export: print shell code to a terminal.
+  --unset                             export: print code that removes every variable olenv
+                                      sets, and nothing else (no sign-in).
   --olenv-file=<file>                 export: take the profile and role from this .olenv,
                                       only if allowed (the prompt hook's call).
   --all                               agent forget: every session.
