@@ -239,7 +239,7 @@ def test_where_no_browser_can_open_the_url_is_printed(name, alice, federation, t
     ({"BROWSER": "w3m", "SSH_TTY": "/dev/pts/1"}, "linux", True, ["w3m", "%s"]),
     ({"BROWSER": "lynx"}, "linux", False, "lynx is a text-mode browser"),
     ({"BROWSER": "missing"}, "darwin", True, "BROWSER=missing names no program"),
-    ({"BROWSER": "bad\x1b]52;c;x\x07"}, "linux", True, r"BROWSER=bad\x1b]52;c;x\x07 names"),
+    ({"BROWSER": "bad\x1b]52;c;x\x07"}, "linux", True, r"BROWSER=bad\e]52;c;x\x07 names"),
     ({}, "linux", True, "there is no display"),
     ({"SSH_CLIENT": "10.0.0.2 5 22", "DISPLAY": "localhost:10"}, "linux", True, "SSH session"),
     ({"SSH_CONNECTION": "x"}, "darwin", True, "SSH session"),
