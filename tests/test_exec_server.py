@@ -215,6 +215,9 @@ def test_a_botocore_job_runs_through_a_failing_renewal_without_an_error(alice, o
     assert "retrying, the current ones last until" in err
     # Renewal attempts, not requests, cost sign-ins.
     assert onelogin.count("saml_assertion") < 20 < seen["calls"]
+    print(f"botocore job: {seen['ran']:.0f} s, {seen['calls']} calls, {len(seen['errors'])} "
+          f"errors, {seen['keys']} keys; OneLogin saml_assertion requests: "
+          f"{onelogin.count('saml_assertion')} (10 answered 503)")
 
 
 def test_a_renewal_that_needs_a_person_and_has_no_terminal_says_so_once(alice, onelogin,
