@@ -1,20 +1,30 @@
 """One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
 
-from olenv import partitions, roles, saml, sts
+from olenv import catalog, partitions, roles, saml, sts
 from olenv.credentials import Credentials
 from olenv.settings import Settings
 from olenv.terminal import Terminal
 
 
 def ask_missing(settings: Settings, terminal: Terminal) -> None:
-    """onelogin-aws-assume-role's prompts for what no option or file gave."""
-    if not settings.username:
-        settings.username = terminal.ask("OneLogin username: ", "the OneLogin username")
-    if not settings.app_id:
-        settings.app_id = terminal.ask("OneLogin AWS app id: ", "the OneLogin app id (--onelogin-app-id)")
-    if not settings.subdomain:
-        settings.subdomain = terminal.ask("OneLogin subdomain: ",
-                                          "the OneLogin subdomain (--onelogin-subdomain)")
+    """What no option or file gave: named together in one line that says where each is set
+    and points to `olenv configure`; then asked for at a terminal, else exit 2."""
+    wanted = (("username", "the OneLogin username", "-u", "username", "OneLogin username: "),
+              ("app_id", "the app id", "-a", "app_id", "OneLogin AWS app id: "),
+              ("subdomain", "the subdomain", "-d", "subdomain", "OneLogin subdomain: "))
+    missing = [entry for entry in wanted if not getattr(settings, entry[0])]
+    if not missing:
+        return
+    line = ("missing " + ", ".join(f"{what} ({option} or \"{key}\" in onelogin.aws.json)"
+                                   for _, what, option, key, _ in missing)
+            + ": olenv configure saves them")
+    if not terminal.interactive:
+        from olenv.errors import UsageError
+
+        raise UsageError(line)
+    terminal.say(f"olenv: {line}")
+    for name, what, _, _, prompt in missing:
+        setattr(settings, name, terminal.ask(prompt, what))
 
 
 def onelogin_request(settings: Settings, terminal: Terminal, tokens=None):
@@ -59,7 +69,7 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None)
         role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",
-                            aliases=settings.aliases)
+                            aliases=settings.aliases, profiles=lambda: catalog.by_role_of(settings))
         # The role's partition decides the region, and refuses one of another partition.
         region = partitions.region_for(role, settings.aws_region, settings.sources.get("aws_region"))
         try:

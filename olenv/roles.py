@@ -24,7 +24,7 @@ _ORDERS = {  # sort keys built in C: a menu may sort 20,000 roles
 
 def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None = None,
            role_name: str | None = None, order: str = "account",
-           aliases: Mapping[str, str] | None = None) -> Role:
+           aliases: Mapping[str, str] | None = None, profiles=None) -> Role:
     """The role to assume; UsageError when the request cannot be met or needs a terminal."""
     if not roles:
         raise SamlError(
@@ -40,9 +40,12 @@ def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None 
         raise UsageError(
             f"{len(candidates)} AWS roles fit and there is no terminal to choose one "
             f"({_listing(candidates)}): pass --aws-account-id and --aws-role-name")
-    rows = menu_rows(candidates, order, aliases)
-    index = terminal.choose("Available AWS roles:", [label for _, label in rows], "an AWS role")
-    return rows[index][0]
+    if order not in _ORDERS:
+        raise UsageError(f"unknown role order {order!r}: use account or role")
+    from olenv import menu
+
+    # profiles: (account id, role name) → profile names, or a callable giving that.
+    return menu.pick(candidates, terminal, order, aliases, profiles)
 
 
 def menu_rows(roles: Sequence[Role], order: str = "account",

@@ -6,9 +6,34 @@ import sys
 from pathlib import Path
 
 from olenv import dotolenv, trust
+from olenv.cli import options
 from olenv.errors import ConfigError
 from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
 from olenv.text import safe
+
+USAGE = f"""\
+olenv allow: trust a .olenv, or a settings file of a working tree, as it is now
+(default: the nearest .olenv, here or above).
+
+Usage:
+  olenv allow [options] [<path>]
+
+A settings file (onelogin.sdk.json, onelogin.aws.json, accounts.yaml) found in the
+working tree chooses where your password goes: allowing it shows what it decides.
+An edited file is refused again until it is allowed again.
+
+Options:
+  --session                           Only until you log out.
+{options.PLAIN}
+
+Environment:
+  XDG_DATA_HOME         Where the allow list lives (default: ~/.local/share), in olenv/.
+
+Examples:
+  olenv allow
+  olenv allow ~/src/project --session
+  olenv allow ./onelogin.aws.json
+"""
 
 
 def run(args) -> int:

@@ -4,8 +4,31 @@ import os
 import sys
 
 from olenv import console
+from olenv.cli import options
 from olenv.cli.common import notice, sign_in
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv console: open the AWS console in a browser, signed in as the role.
+
+Usage:
+  olenv console [options]
+
+Options:
+{options.SIGNING_IN}
+  --destination=WHERE                 A service (s3, ec2...) or an https console URL
+                                      (default: the console home of the region).
+  --print                             Print the sign-in URL instead of opening it.
+
+Environment:
+{options.SIGNING_IN_ENV}
+  OLENV_FEDERATION_URL  Another AWS federation endpoint (https; http only to 127.0.0.1).
+
+Examples:
+  olenv console -p dev
+  olenv console -p prod --destination s3
+  olenv console -p dev --print
+"""
 
 
 def run(args) -> int:
