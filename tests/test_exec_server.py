@@ -307,3 +307,21 @@ def test_a_password_typed_at_the_start_serves_every_renewal(alice, onelogin, sho
     assert len({s["AccessKeyId"] for s in seen}) >= 2 and all(s["status"] == 200 for s in seen)
     assert onelogin.count("saml_assertion") >= 2
     assert onelogin.users["alice@example.com"].passwords_seen == onelogin.count("saml_assertion")
+
+
+def test_requests_are_answered_at_once_while_a_renewal_hangs(alice, onelogin, short_keys):
+    """OneLogin accepts the renewal's request and never answers: the server goes on
+    answering from the keys in service, at once, until they end."""
+    from fakes.faults import FaultyFront
+
+    short_keys.lifetime = 10
+    with FaultyFront(onelogin.url) as front:
+        alice["OLENV_ONELOGIN_URL"] = front.url
+        front.fail_next("saml_assertion", "stall", times=5, after=1)  # the start gets through
+        seen, stderr = watch(alice, 9, 0.2)
+    assert onelogin.count("saml_assertion") == 1 and front.count("saml_assertion") >= 2
+    end = parse_iso(seen[0]["Expiration"])
+    during = [s for s in seen if s["at"] < end - 0.5]
+    assert len(during) >= 20 and all(s["status"] == 200 for s in during)
+    # Bounds for a loaded machine, far below botocore's 2 s read timeout of old.
+    assert max(s["took"] for s in during) < 1.0, sorted(s["took"] for s in during)[-3:]
