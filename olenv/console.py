@@ -193,6 +193,8 @@ def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
     me = os.getuid()
 
     class Redirect(BaseHTTPRequestHandler):
+        timeout = 5  # one at a time: a connection that says nothing must not hold the page
+
         def do_GET(self):
             ours = self.server.server_address
             if checked and tcpowner.owner(ours, self.client_address, proc) != me:
