@@ -416,3 +416,26 @@ def test_a_browser_that_never_comes_is_not_waited_for_for_ever(argv, line):
                         wait=1)
     assert line in str(raised.value) and "try olenv console --print" in str(raised.value)
     assert time.monotonic() - started < 30
+
+
+# Opens a connection that says nothing and keeps it, then fetches the page.
+SILENT_FIRST = """\
+import socket, sys, urllib.error, urllib.parse, urllib.request
+where = urllib.parse.urlsplit(sys.argv[1])
+silent = socket.create_connection((where.hostname, where.port))
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    urllib.request.build_opener(Stay).open(sys.argv[1], timeout=30)
+except urllib.error.HTTPError as reply:
+    sys.exit(0 if reply.code == 303 else 1)
+"""
+
+
+def test_a_connection_that_says_nothing_does_not_hold_the_page():
+    from olenv.console import Browser, open_in_browser
+
+    argv = [sys.executable, "-c", SILENT_FIRST, "%s"]
+    open_in_browser("https://signin.aws.amazon.com/federation?x", Browser(argv[0], argv),
+                    wait=30)  # returns once the browser took the page
