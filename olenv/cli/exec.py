@@ -82,10 +82,18 @@ def _serve(args, terminal: Terminal, settings, command: list[str]) -> int:
     """The command gets a credential server, not keys: they are renewed in the background,
     through the agent or a new sign-in, from --min-ttl (at most half their life) before
     they end."""
+    from olenv.agent import session
     from olenv.server import child
 
     ttl = min_ttl(args, EXEC_MIN_TTL)
     credentials = sign_in(args, terminal, ttl, settings=settings)
     switching(args, terminal, credentials, os.environ)
     command = command or _subshell(terminal, credentials)
-    return child.run(command, credentials, lambda: sign_in(args, terminal, ttl), ttl)
+    # Renewals keep the start's settings (a password typed then serves them all) and take
+    # the same role again, never the menu.
+    settings.aws_account_id, settings.aws_role_name = credentials.account_id, credentials.role_name
+
+    def renew():
+        return session.obtain(settings, terminal, args, ttl)
+
+    return child.run(command, credentials, renew, ttl)
