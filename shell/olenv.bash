@@ -27,7 +27,7 @@
 _olenv_hook() {
     local status=$? now gen=
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
-    { IFS= read -r gen <"$_olenv_stamp"; } 2>/dev/null || :
+    [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <"$_olenv_stamp" || :
     if [[ $gen != "$_olenv_gen" ]]; then
         _olenv_gen=$gen _olenv_pwd= _olenv_file=.
     fi
