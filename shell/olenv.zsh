@@ -169,7 +169,11 @@ zmodload zsh/datetime  # EPOCHSECONDS, without a process
     [[ ${_olenv_active-} == [01] && ${_olenv_expires-} == <-> && ${_olenv_renew-} == <-> ]] ||
         reset=1
     [[ ${parameters[OLENV_MINUTES_LEFT]-} != *export* ]] || reset=1
-    ((reset)) || return 0
+    if ((!reset)); then
+        # Kept state from an older hook may lack what this one adds.
+        typeset -g _olenv_found=${_olenv_found-} _olenv_gen=${_olenv_gen-} _olenv_ok=${_olenv_ok-0}
+        return 0
+    fi
     for name in ${(k)parameters[(I)_olenv_*]}; do
         [[ $name == (_olenv_bin|_olenv_stamp|_olenv_vars) ]] || unset $name
     done
