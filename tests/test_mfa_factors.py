@@ -188,6 +188,15 @@ def test_push_polls_are_spaced_by_the_interval(fake):
     assert min(gaps) >= 0.18, gaps
 
 
+def test_no_poll_goes_out_once_the_timeout_would_pass(fake):
+    user = fake.add_user(USER, PASSWORD, devices=[PUSH], push="never")
+    with pytest.raises(SignInError, match="not approved within 0.5 s"):
+        sign_in(client_for(fake), request_for(fake, push_interval=0.2, push_timeout=0.5),
+                quiet())
+    # Each poll waits an interval first and must end before the timeout: at most two.
+    assert 1 <= fake.count("/verify_factor") - user.pushes_sent <= 2
+
+
 def test_the_push_timeout_is_90_s_by_default():
     assert PUSH_TIMEOUT == 90.0
     assert PushFactor().timeout == SignInRequest("u", "p", "1", "d").push_timeout == 90.0
