@@ -20,7 +20,7 @@ from test_onelogin import (
 
 from olenv.errors import SignInError, UsageError
 from olenv.onelogin.mfa import PUSH_TIMEOUT
-from olenv.onelogin.mfa.push import PushFactor
+from olenv.onelogin.mfa.push import PushFactor, VoiceFactor
 from olenv.onelogin.replies import Device
 from olenv.onelogin.signin import SignInRequest, sign_in
 from olenv.settings import Settings
@@ -197,10 +197,23 @@ def test_no_poll_goes_out_once_the_timeout_would_pass(fake):
     assert 1 <= fake.count("/verify_factor") - user.pushes_sent <= 2
 
 
-def test_the_push_timeout_is_90_s_by_default():
+def test_the_push_timeout_is_90_s_and_the_interval_2_s_by_default():
     assert PUSH_TIMEOUT == 90.0
     assert PushFactor().timeout == SignInRequest("u", "p", "1", "d").push_timeout == 90.0
     assert Settings("https://x", "id", "secret").push_timeout == 90.0
+    assert PushFactor().interval == VoiceFactor().interval == 2.0
+    assert SignInRequest("u", "p", "1", "d").push_interval == 2.0
+
+
+@pytest.mark.parametrize("device, name", [(PUSH, "OneLogin Protect"), (VOICE, "OneLogin Voice")])
+def test_a_poll_answered_with_mfa_required_again_ends_in_one_line(fake, device, name):
+    fake.add_user(USER, PASSWORD, devices=[device])
+    fake.fail_next("/verify_factor", 200, after=1, body={
+        "state_token": "another", "message": "MFA is required for this user",
+        "devices": [device]})
+    with pytest.raises(SignInError) as error:
+        sign_in(client_for(fake), request_for(fake), quiet())
+    assert str(error.value) == f"OneLogin answered the {name} approval with MFA required again"
 
 
 def test_after_a_push_timeout_the_code_goes_on_the_same_state_token(fake):
