@@ -269,3 +269,12 @@ def test_terminal_webauthn_is_one_line_and_no_prompt(fake):
     assert rest.strip() == ("olenv: the MFA device WebAuthn (5555555) cannot be used from a "
                             "terminal; this user has no other MFA device olenv can use")
     assert fake.count("/verify_factor") == 0
+
+
+def test_a_wrong_otp_for_a_push_device_is_asked_again_without_a_push(fake):
+    user = fake.add_user(USER, PASSWORD, devices=[PUSH])
+    terminal = Script("123456")
+    assert sign_in(client_for(fake), request_for(fake, otp="000000"), terminal) \
+        == user.assertions[-1]
+    assert terminal.prompts == ["OTP code for OneLogin Protect: "]
+    assert user.pushes_sent == 0 and user.otp_tokens_seen == ["000000", "123456"]
