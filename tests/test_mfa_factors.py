@@ -78,7 +78,8 @@ def test_voice_rings_once_then_is_polled(fake, version):
     bodies = verify_bodies(fake)
     assert [b["do_not_notify"] for b in bodies] == [False, True, True, True]
     assert all("otp_token" not in b for b in bodies)
-    assert "Calling OneLogin Voice (4444444): answer it and follow the voice" in terminal.said
+    assert terminal.said == ["Calling OneLogin Voice (4444444): answer it and follow the voice",
+                             "Waiting for the call to be answered"]  # the spinner's text
 
 
 def test_a_voice_call_never_answered_ends_in_one_line(fake):
@@ -180,7 +181,10 @@ def test_mfa_required_with_no_device_enrolled(fake):
 
 def test_push_polls_are_spaced_by_the_interval(fake):
     fake.add_user(USER, PASSWORD, devices=[PUSH], push_after=3)
-    sign_in(client_for(fake), request_for(fake, push_interval=0.2), quiet())
+    terminal = quiet()
+    sign_in(client_for(fake), request_for(fake, push_interval=0.2), terminal)
+    assert terminal.said == ["Push sent to OneLogin Protect: approve it on your phone",
+                             "Waiting for the approval"]  # the spinner's text
     times = [r.at for r in fake.requests if r.path.endswith("/verify_factor")]
     assert len(times) == 5  # the trigger, then four polls
     gaps = [b - a for a, b in itertools.pairwise(times)]
