@@ -78,7 +78,7 @@ def test_voice_rings_once_then_is_polled(fake, version):
     bodies = verify_bodies(fake)
     assert [b["do_not_notify"] for b in bodies] == [False, True, True, True]
     assert all("otp_token" not in b for b in bodies)
-    assert terminal.said == ["Calling OneLogin Voice (4444444): answer it and follow the voice",
+    assert terminal.said == ["Calling OneLogin Voice (4444444): answer it and do as it says",
                              "Waiting for the call to be answered"]  # the spinner's text
 
 

@@ -86,7 +86,7 @@ class VoiceFactor:
         try:
             saml = approved(client, app_id, device, state_token, terminal,
                             interval=self.interval, timeout=self.timeout,
-                            sent=f"Calling {device.label}: answer it and follow the voice",
+                            sent=f"Calling {device.label}: answer it and do as it says",
                             waiting="Waiting for the call to be answered")
         except FactorRejected:
             raise SignInError("the call was declined") from None
