@@ -49,7 +49,8 @@ CASES = {
     "bad section name": (lambda o, h, e: ["--profile", "a b"], 2, "cannot be a credentials"),
     "section name ending in a newline": (lambda o, h, e: ["--profile", "dev\n"], 2,
                                          "cannot be a credentials"),
-    "unknown option": (lambda o, h, e: ["--no-such-option"], 2, "invalid command line"),
+    "unknown option": (lambda o, h, e: ["--no-such-option"], 2,
+                       "login: unknown option --no-such-option (see olenv login --help)"),
     "wrong API secret": (lambda o, h, e: sdk(h, client_secret="wrong"), 1, "HTTP 401"),
     "wrong password": (lambda o, h, e: e.update(OLENV_PASSWORD="wrong"), 1, "credentials"),
     "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App could not be found"),
@@ -124,7 +125,7 @@ def test_failure_is_one_line_and_loses_nothing(case, onelogin, env, home):
     result = run_olenv(["login", *profile, *extra], env)
     lines = result.stderr.splitlines()
     assert result.returncode == status, result.stderr
-    assert len(lines) == 1 and lines[0].startswith("olenv: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(("olenv: ", "olenv login: ")), result.stderr
     assert text in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert credentials.read_bytes() == ORIGINAL
@@ -149,10 +150,10 @@ def test_with_debug_a_traceback_is_shown(onelogin, env):
 def test_unknown_command_and_usage(env):
     result = run_olenv(["frobnicate"], env)
     assert (result.returncode, result.stderr) == (
-        2, "olenv: unknown command 'frobnicate': see olenv --help\n")
+        2, "olenv: unknown command 'frobnicate' (see olenv --help)\n")
     assert run_olenv([], env).returncode == 2
     helped = run_olenv(["--help"], env)
-    assert helped.returncode == 0 and "olenv exec" in helped.stdout
+    assert helped.returncode == 0 and "\n  exec " in helped.stdout
 
 
 def test_export_with_an_unknown_shell_fails_before_signing_in(onelogin, env):

@@ -230,7 +230,7 @@ def test_answered_polls_are_part_of_the_wait_not_of_the_deadline(fake):
     # A slow network: every reply takes 0.1 s. Twenty polls answered "pending" take
     # 2 s of network time, more than the deadline, while the person decides.
     user = fake.add_user(USER, PASSWORD, devices=[PUSH], push_after=20)
-    fake.delay = 0.1
+    fake.latency = 0.1
     client = client_for(fake, deadline=1.5)
     assert sign_in(client, request_for(fake, push_interval=0.01), quiet()) == user.assertions[-1]
     assert fake.count("/verify_factor") == 22

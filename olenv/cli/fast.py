@@ -22,6 +22,9 @@ SHORT = {"-p": "--profile", "-c": "--config-file-path", "-u": "--onelogin-userna
 VALUED = {*SELECTING, "--shell", "--format", "--min-ttl", "--otp", "--mfa-device",
           "--push-interval", "--push-timeout", "--ip", "--saml-api-version"}
 FLAGS = {"--force", "--debug", "--role-order", "--quiet"}
+# olenv.shells' names for the shells it can write for (a test keeps the two in step).
+SHELL_NAMES = {"bash": "bash", "zsh": "zsh", "fish": "fish", "sh": "sh",
+               **dict.fromkeys(("dash", "ksh", "mksh", "ash"), "sh")}
 # Options the usage text allows only on some commands.
 ONLY = {"--force": ("exec", "export"), "--shell": ("export",), "--format": ("export",)}
 
@@ -48,9 +51,9 @@ def parse(argv: list[str]) -> tuple[str, dict, list[str]] | None:
             words += rest
             break
         if not arg.startswith("-") or arg == "-":
-            if command != "exec" or any(word.startswith("-") for word in rest):
-                return None  # docopt would read options after the command: let it
-            words = [arg, *rest]
+            if command != "exec":
+                return None
+            words = [arg, *rest]  # options end at the command, as in cli/exec.py
             break
         name, eq, value = arg.partition("=")
         if not eq and name in SHORT:
@@ -69,7 +72,9 @@ def parse(argv: list[str]) -> tuple[str, dict, list[str]] | None:
             return None
         if command not in ONLY.get(name, COMMANDS):
             return None
-    if (command == "exec") != bool(words):
+    # exec with no command (a shell), or with one PATH lacks (a profile typed as a
+    # command?): the full path explains.
+    if (command == "exec") != bool(words) or (words and not _runnable(words[0])):
         return None
     return command, options, words
 
@@ -85,8 +90,6 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
     if command == "credential-process":
         request["render"] = "process"
     elif command == "exec":
-        if os.environ.get("OLENV_PROFILE") and not options.get("--force"):
-            return None  # the full path explains the nesting refusal
         request["render"] = "env"
     else:
         fmt = options.get("--format") or "env"
@@ -94,21 +97,68 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
             return None
         request.update(render="export", format=fmt, shell=None)
         if fmt == "env":
-            from olenv import shells
-
-            request["shell"] = shells.detect(options.get("--shell")).name
+            request["shell"] = shell_name(options.get("--shell"))
+            if request["shell"] is None:
+                return None  # not a shell olenv knows: the full path says so
     reply = client.call(request)
     if not reply or not reply.get("ok") or not reply.get("found"):
         return None
+    if reply.get("picked") and not options.get("--quiet"):
+        who = reply["who"]
+        _say(f"olenv: {who['OLENV_PROFILE']} ({who['OLENV_ACCOUNT_ID']}/{who['OLENV_ROLE']}), "
+             "picked from the role menu earlier; --pick shows the menu again")
     if command == "exec":
         from olenv.handover import exec as handover
 
+        _switching(options, reply.get("env"))
         return handover.run(words, _Held(reply["env"]))
+    if command == "export":
+        _switching(options, reply.get("who"))
     sys.stdout.write(reply["text"])
     sys.stdout.flush()
     if command == "export" and not options.get("--quiet"):
         _say(f"olenv: {reply['summary']}")
     return 0
+
+
+def shell_name(explicit: str | None) -> str | None:
+    """The name of the shell olenv.shells.detect would find, None for one it does not know.
+
+    olenv.shells loads every shell's quoting class (≈1 ms of a ≈30 ms hit), and the agent
+    renders the export itself: the parent's name settles it without them almost always.
+    """
+    if explicit is not None:
+        return SHELL_NAMES.get(explicit)
+    try:
+        with open(f"/proc/{os.getppid()}/comm", "rb") as comm:
+            parent = comm.read().decode("utf-8", "replace").rstrip("\n").lstrip("-")
+    except OSError:
+        parent = None
+    if parent in SHELL_NAMES:
+        return SHELL_NAMES[parent]
+    from olenv import shells  # its ancestors and $SHELL
+
+    return shells.detect().name
+
+
+def _runnable(word: str) -> bool:
+    """What execvp would find, looked up without shutil."""
+    if "/" in word:
+        return True
+    return any(os.access(os.path.join(folder or ".", word), os.X_OK)
+               for folder in os.environ.get("PATH", os.defpath).split(os.pathsep))
+
+
+def _switching(options: dict, env: dict | None) -> None:
+    """cli.common.switching's notice, from the agent's answer."""
+    old = [os.environ.get(name) for name in ("OLENV_PROFILE", "OLENV_ACCOUNT_ID", "OLENV_ROLE")]
+    new = [(env or {}).get(name) for name in ("OLENV_PROFILE", "OLENV_ACCOUNT_ID", "OLENV_ROLE")]
+    if old[0] and old != new and not options.get("--quiet"):
+        if None in new:
+            raise LookupError("the agent's answer does not say whose credentials these are")
+        from olenv.cli.selection import who
+
+        _say(f"olenv: switching from {who(*old)} to {who(*new)}")
 
 
 class _Held:

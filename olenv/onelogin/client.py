@@ -32,6 +32,11 @@ from olenv import __version__
 from olenv.errors import SignInError
 from olenv.onelogin.replies import ApiError, Reply, classify, error_for, is_error, message_of
 
+# API tokens this process holds: key → (token, epoch seconds it may be used until). A
+# token lasts 10 hours, so one is fetched once a run, and once a session with the agent.
+_TOKENS: dict[str, tuple[str, float]] = {}
+TOKEN_MARGIN = 300.0  # seconds before OneLogin's expiry that a token is no longer used
+_TOKEN_LIFETIME = 3600.0  # assumed when the reply does not say
 _VERIFY = "MFA verification"
 _SIGN_IN = "sign-in"
 _SHORT_WAIT = 5.0  # the longest wait after which the password POST may go again
@@ -47,7 +52,10 @@ PASSWORD = "password"  # the saml_assertion POST
 class OneLoginClient:
     def __init__(self, base_url: str, client_id: str, client_secret: str, *,
                  api_version: int = 2, timeout: tuple[float, float] = (10, 30),
-                 retries: int = 3, backoff: float = 0.5, deadline: float = 30.0):
+                 retries: int = 3, backoff: float = 0.5, deadline: float = 30.0,
+                 client_origin: str = "onelogin.sdk.json", tokens=None):
+        """tokens: where API tokens outlive this run (the agent: api_token, keep_api_token,
+        drop_api_token), or None."""
         import urllib3  # here, not at the top: olenv's fast paths never pay for it
 
         from olenv.onelogin.proxy import proxy_for
@@ -59,6 +67,7 @@ class OneLoginClient:
         self.api_version = api_version
         self._client_id = client_id
         self._client_secret = client_secret
+        self._client_origin = client_origin  # where the id and secret came from, for errors
         self._timeouts = timeout
         self._retries = retries
         self._backoff = backoff
@@ -72,6 +81,8 @@ class OneLoginClient:
         else:
             self._pool = urllib3.ProxyManager(self.proxy.url, proxy_headers=self.proxy.headers,
                                               retries=False)
+        self._token_fetched = False  # by this client, rather than kept from before
+        self._tokens = tokens
 
     def __repr__(self) -> str:
         return f"OneLoginClient({self.base_url!r}, api_version={self.api_version})"
@@ -83,27 +94,63 @@ class OneLoginClient:
     # --- the API --------------------------------------------------------------
 
     def token(self) -> str:
-        """The OAuth2 access token, fetched once and kept in memory only."""
+        """The OAuth2 access token, kept in memory only: this process's, else the agent's,
+        else fetched (and then left with both)."""
         if self._token is None:
-            status, body = self._call(
-                "/auth/oauth2/v2/token", {"grant_type": "client_credentials"},
-                {"Authorization": f"client_id:{self._client_id}, client_secret:{self._client_secret}"},
-                kind=IDEMPOTENT, secrets=(self._client_secret,))
-            if status in (400, 401, 403):
-                raise SignInError(f"OneLogin rejected the API client id/secret (HTTP {status}): "
-                                  "check onelogin.sdk.json")
-            if status >= 300 or is_error(body):
-                raise ApiError(status, message_of(body), "API token request")
-            # The legacy endpoint wraps the token in data[0]; v2 is flat.
-            data = body.get("data")
-            if "access_token" not in body and isinstance(data, list) and data \
-                    and isinstance(data[0], dict):
-                body = data[0]
-            token = body.get("access_token")
-            if not isinstance(token, str) or not token:
-                raise SignInError("OneLogin's token reply has no access_token")
-            self._token = token
+            key = self._token_key()
+            held = _TOKENS.get(key)
+            if held is None and self._tokens is not None:
+                held = self._tokens.api_token(key)
+            if held is not None and held[1] > time.time():
+                _TOKENS[key] = held
+                self._token = held[0]
+            else:
+                token, until = self._fetch_token()
+                _TOKENS[key] = (token, until)
+                self._token, self._token_fetched = token, True
+                if self._tokens is not None:
+                    self._tokens.keep_api_token(key, token, until)
         return self._token
+
+    def _token_key(self) -> str:
+        """The API host and client id (and a digest of the secret, so a changed secret
+        is tried rather than hidden behind a token the old one got)."""
+        import hashlib
+
+        digest = hashlib.sha256(self._client_secret.encode()).hexdigest()[:16]
+        return f"{self.base_url} {self._client_id} {digest}"
+
+    def _forget_token(self) -> None:
+        key = self._token_key()
+        _TOKENS.pop(key, None)
+        if self._tokens is not None:
+            self._tokens.drop_api_token(key)
+        self._token = None
+
+    def _fetch_token(self) -> tuple[str, float]:
+        """A new token and the epoch seconds it may be used until."""
+        asked = time.time()
+        status, body = self._call(
+            "/auth/oauth2/v2/token", {"grant_type": "client_credentials"},
+            {"Authorization": f"client_id:{self._client_id}, client_secret:{self._client_secret}"},
+            kind=IDEMPOTENT, secrets=(self._client_secret,))
+        if status in (400, 401, 403):
+            raise SignInError(f"OneLogin rejected the API client id/secret (HTTP {status}): "
+                              f"check {self._client_origin}")
+        if status >= 300 or is_error(body):
+            raise ApiError(status, message_of(body), "API token request")
+        # The legacy endpoint wraps the token in data[0]; v2 is flat.
+        data = body.get("data")
+        if "access_token" not in body and isinstance(data, list) and data \
+                and isinstance(data[0], dict):
+            body = data[0]
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise SignInError("OneLogin's token reply has no access_token")
+        lifetime = body.get("expires_in")
+        if isinstance(lifetime, bool) or not isinstance(lifetime, int | float) or lifetime <= 0:
+            lifetime = _TOKEN_LIFETIME
+        return token, asked + min(float(lifetime), 86400.0) - TOKEN_MARGIN
 
     def saml_assertion(self, username: str, password: str, app_id: str, subdomain: str,
                        ip: str | None = None) -> Reply:
@@ -133,13 +180,19 @@ class OneLoginClient:
 
     def _api(self, name: str, payload: dict, step: str, *, kind: str,
              secrets: tuple[str, ...]) -> Reply:
-        headers = {"Authorization": f"bearer {self.token()}"}
-        status, body = self._call(f"/api/{self.api_version}/{name}", payload, headers,
-                                  kind=kind, secrets=secrets + (self._token,))
-        reply = classify(body) if status < 300 else None
-        if reply is not None:
-            return reply
-        error = error_for(status, body, step)
+        while True:
+            headers = {"Authorization": f"bearer {self.token()}"}
+            status, body = self._call(f"/api/{self.api_version}/{name}", payload, headers,
+                                      kind=kind, secrets=secrets + (self._token,))
+            reply = classify(body) if status < 300 else None
+            if reply is not None:
+                return reply
+            error = error_for(status, body, step)
+            if error.step != "API token" or self._token_fetched:
+                break
+            # A kept token OneLogin no longer takes (revoked): it refused the request
+            # before reading it, so the request may go once more, with a new token.
+            self._forget_token()
         # OneLogin has no reason to echo a secret, but a line must never show one.
         message = _redact(error.message, secrets + (self._token,))
         if message != error.message:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from olenv.errors import SignInError
+from olenv.text import safe
 
 _MAX_MESSAGE = 200
 
@@ -108,8 +109,9 @@ def _line(status: int, message: str, step: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # The text goes to a terminal: control characters (escape sequences) become spaces.
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    # The text goes to a terminal: white space becomes one space, other control characters
+    # (escape sequences) are escaped.
+    text = safe(" ".join(text.split()))
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
 
 

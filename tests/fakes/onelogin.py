@@ -161,7 +161,8 @@ class FakeOneLogin:
         self.tls = tls
         # An app policy refusing the caller's IP address (v2's text, seen live).
         self.deny_ip = False
-        self.delay = 0.0  # seconds every reply waits before it leaves (a slow network)
+        # Seconds every reply waits before it leaves, as over the internet (bench --latency).
+        self.latency = 0.0
         self.url = ""
         self.users: dict[str, User] = {}
         self.requests: list[Request] = []
@@ -432,8 +433,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.server.fake._handle(self.command, self.path, Headers(self.headers.items()), body)
-        if self.server.fake.delay:
-            time.sleep(self.server.fake.delay)
+        if self.server.fake.latency:
+            time.sleep(self.server.fake.latency)
         if isinstance(reply.body, str):
             data, ctype = reply.body.encode(), "text/html; charset=utf-8"
         else:
