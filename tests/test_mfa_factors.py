@@ -282,3 +282,15 @@ def test_a_wrong_otp_for_a_push_device_is_asked_again_without_a_push(fake):
         == user.assertions[-1]
     assert terminal.prompts == ["OTP code for OneLogin Protect: "]
     assert user.pushes_sent == 0 and user.otp_tokens_seen == ["000000", "123456"]
+
+
+def test_a_hostile_device_type_reaches_the_terminal_as_plain_text(fake):
+    hostile = {"device_id": "9\x1b[2J", "device_type": "Google Authenticator\x1b]52;c;b3duZWQ=\x07\n"
+               "olenv: forged line" + "x" * 500}
+    user = fake.add_user(USER, PASSWORD, devices=[hostile, OTP])
+    terminal = Script("0", "123456")
+    assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
+    shown = terminal.menus[0] + terminal.prompts[1:] + terminal.said
+    assert shown and not any(ch < " " or ch == "\x7f" for line in shown for ch in line)
+    assert all(len(line) < 120 for line in shown)
+    assert terminal.menus[0][0].startswith("Google Authenticator\\e]52;c;b3duZWQ=\\x07 olenv: ")

@@ -38,7 +38,7 @@ def approved(client: OneLoginClient, app_id: str, device: Device, state_token: s
             if isinstance(reply, Success):
                 return reply.saml
             if not isinstance(reply, Pending):
-                raise SignInError(f"OneLogin answered the {device.type} approval "
+                raise SignInError(f"OneLogin answered the {device.name} approval "
                                   "with MFA required again")
     return None
 
