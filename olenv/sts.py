@@ -64,7 +64,39 @@ def _build(region: str):
         os.environ.pop(name, None)
     config = Config(signature_version=UNSIGNED, retries={"max_attempts": 3, "mode": "standard"},
                     connect_timeout=10, read_timeout=30)
-    return boto3.session.Session().client("sts", region_name=region, config=config)
+    sts = boto3.session.Session().client("sts", region_name=region, config=config)
+    sts.meta.events.register("request-created.sts.AssumeRoleWithSAML", _form_body)
+    return sts
+
+
+# What form encoding leaves of a base64 text: quote_plus turns +, / and = into escapes.
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+
+
+def _form_body(request, **_) -> None:
+    """The form body botocore would write, written faster.
+
+    botocore encodes it with urllib's quote_plus, a Python loop over every byte: 0.3 s
+    for the SAML assertion of 20,000 roles. A base64 value needs three replacements;
+    anything else goes through urlencode as botocore sends it.
+    """
+    from urllib.parse import urlencode
+
+    if not isinstance(request.data, dict):
+        return
+    pairs = []
+    for key, value in request.data.items():
+        if isinstance(value, str) and value.isascii() \
+                and not value.encode("ascii").translate(None, _BASE64):
+            pairs.append(urlencode({key: ""}) + value.replace("+", "%2B").replace(
+                "/", "%2F").replace("=", "%3D"))
+        else:
+            pairs.append(urlencode([(_utf8(key), _utf8(value))], doseq=True))
+    request.data = "&".join(pairs)
+
+
+def _utf8(value):
+    return value.encode("utf-8") if isinstance(value, str) else value
 
 
 def assume(assertion, role, duration: int, region: str, sts=None) -> dict:

@@ -6,6 +6,8 @@ import sys
 import pytest
 from conftest import run_olenv
 from fakes.sts import FaultySTS
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.fixture
@@ -92,3 +94,21 @@ def test_the_client_is_built_in_the_background_before_it_is_needed(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
+
+
+@given(st.dictionaries(st.text(min_size=1), st.text() | st.text("ABCXYZabcxyz0129+/=", min_size=1)
+                       | st.integers(), max_size=6))
+def test_the_form_body_is_the_one_botocore_writes(data):
+    from urllib.parse import urlencode
+
+    from olenv import sts as olenv_sts
+
+    class Request:
+        pass
+
+    request = Request()
+    request.data = dict(data)
+    olenv_sts._form_body(request)
+    expected = urlencode([tuple(v.encode() if isinstance(v, str) else v for v in item)
+                          for item in data.items()], doseq=True)
+    assert request.data == expected
