@@ -120,13 +120,15 @@ class Row:
         self.trips = statistics.median(trips)
 
 
-def medians(commands: dict, env, runs: int, trips=lambda: 0) -> dict:
-    """name → Row; commands interleaved. A command is an argv, or a function of the run's
-    number giving one (None: not measured). trips() counts requests at the servers."""
+def medians(commands: dict, runs: int, trips=lambda: 0) -> dict:
+    """name → Row, from name → (command, env); every command of a run before the next
+    run, so a busy moment of the machine hits both tools alike. A command is an argv, or
+    a function of the run's number giving one (None: not measured). trips() counts the
+    requests at the servers."""
     samples = {name: [] for name in commands}
     counted = {name: [] for name in commands}
     for run in range(runs):
-        for name, argv in commands.items():
+        for name, (argv, env) in commands.items():
             argv = argv(run) if callable(argv) else argv
             if argv is not None:
                 before = trips()
@@ -227,9 +229,8 @@ def main():
         export = [OLENV, "export", "--shell", "bash"]
         chosen = ["--aws-account-id", CHOSEN[0], "--aws-role-name", CHOSEN[1]]
         agent_env = {**env, "OLENV_AGENT": "on", "OLENV_AGENT_IDLE": "600"}
-        # The first sign-in starts the agent and leaves it the API token.
-        agent = subprocess.run(export + ["-u", agent_users[-1]], env=agent_env,
-                               capture_output=True).returncode == 0 and \
+        # The first sign-in starts the agent and leaves it a session and the API token.
+        agent = subprocess.run(export, env=agent_env, capture_output=True).returncode == 0 and \
             subprocess.run([OLENV, "agent", "status"], env=agent_env,
                            capture_output=True).returncode == 0
 
@@ -252,16 +253,7 @@ def main():
         rows_ours = ["floor", "help", "sign-in", "otp"] + [
             f"roles{size}" for size in ([1, *sizes] if sizes else [])] + [
             f"menu{size}" for size in sizes]
-        try:
-            olenv = medians({row: ours(row) for row in rows_ours}, env, options.runs, trips)
-            agent_rows = medians({
-                "hit": export if agent else None,
-                "token": (lambda run: export + ["-u", agent_users[run]]) if agent else None,
-            }, agent_env, options.runs, trips)
-        finally:
-            if agent:
-                subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
-        theirs = medians({
+        theirs = {
             "floor": [their_python, "-c", "pass"],
             "help": [str(script), "--help"],
             "sign-in": theirs_args(USER),
@@ -270,7 +262,24 @@ def main():
                for size in ([1, *sizes] if sizes else [])},
             **{f"menu{size}": [their_python, "-c", THEIR_MENU, str(assertions[size])]
                for size in sizes},
-        }, their_env, options.runs, trips)
+        }
+        commands = {}
+        for row in rows_ours:
+            commands[("olenv", row)] = (ours(row), env)
+            if row in theirs:
+                commands[("theirs", row)] = (theirs[row], their_env)
+            if row == "sign-in":
+                commands[("olenv", "hit")] = (export if agent else None, agent_env)
+                commands[("olenv", "token")] = (
+                    (lambda run: export + ["-u", agent_users[run]]) if agent else None, agent_env)
+        try:
+            measured = medians(commands, options.runs, trips)
+        finally:
+            if agent:
+                subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
+        olenv = {row: got for (tool, row), got in measured.items() if tool == "olenv"}
+        agent_rows = {row: olenv.pop(row) for row in ("hit", "token")}
+        theirs = {row: got for (tool, row), got in measured.items() if tool == "theirs"}
         # Approval comes at a random moment after the push, the same moments for both.
         delays = [random.Random(n).uniform(0.2, 3.0) for n in range(options.push_runs)]
         push_ours = push_latency(export + ["-u", PUSH_USER], env, onelogin, push_user, delays) \
