@@ -41,7 +41,7 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None)
     from olenv.onelogin.signin import sign_in
 
     region = settings.aws_region or DEFAULT_AWS_REGION
-    sts.warm_up(region)
+    sts.warm_up(region, first=saml.prepare)
     client, request = onelogin_request(settings, terminal, tokens)
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None

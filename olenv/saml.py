@@ -95,6 +95,12 @@ class Assertion:
         return self.ends is None or when < self.ends
 
 
+def prepare() -> None:
+    """Import the parser ahead of the assertion (flow does it while OneLogin answers).
+    Only the import: lxml's parsers and XPath objects stay with the thread that reads."""
+    from lxml import etree  # noqa: F401
+
+
 def parse(b64: str) -> Assertion:
     """Parse a base64 SAML Response; SamlError (one line, no assertion text) if unusable."""
     root = _document(_decode(b64))

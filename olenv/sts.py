@@ -16,21 +16,24 @@ _warm: threading.Thread | None = None
 _clients: dict[str, object] = {}  # region → STS client, built once a run
 
 
-def warm_up(region: str | None = None) -> None:
+def warm_up(region: str | None = None, first=None) -> None:
     """Import boto3 and build the STS client for `region` in the background, while the
     user types a password or OneLogin answers: the assertion then goes straight to AWS
-    instead of waiting for botocore's loader, endpoint data and service model."""
+    instead of waiting for botocore's loader, endpoint data and service model.
+    first: what that thread prepares before, for what the sign-in needs sooner."""
     global _warm
     if _warm is None:
-        _warm = background.start(_prepare, region)
+        _warm = background.start(_prepare, region, first)
 
 
-def _prepare(region: str | None) -> None:
+def _prepare(region: str | None, first=None) -> None:
     # Silent whatever happens: a real failure shows again when client() builds on the
     # main thread, and an exit that overtakes this import (concurrent.futures refuses
     # to register its atexit hook once shutdown began) must not add a traceback to
     # the one-line error the user is reading.
     try:
+        if first is not None:
+            first()
         import boto3  # noqa: F401
         import botocore.config  # noqa: F401
 
