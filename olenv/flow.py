@@ -1,20 +1,30 @@
 """One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
 
-from olenv import roles, saml, sts
+from olenv import catalog, partitions, roles, saml, sts
 from olenv.credentials import Credentials
-from olenv.settings import DEFAULT_AWS_REGION, Settings
+from olenv.settings import Settings
 from olenv.terminal import Terminal
 
 
 def ask_missing(settings: Settings, terminal: Terminal) -> None:
-    """onelogin-aws-assume-role's prompts for what no option or file gave."""
-    if not settings.username:
-        settings.username = terminal.ask("OneLogin username: ", "the OneLogin username")
-    if not settings.app_id:
-        settings.app_id = terminal.ask("OneLogin AWS app id: ", "the OneLogin app id (--onelogin-app-id)")
-    if not settings.subdomain:
-        settings.subdomain = terminal.ask("OneLogin subdomain: ",
-                                          "the OneLogin subdomain (--onelogin-subdomain)")
+    """What no option or file gave: named together in one line that says where each is set
+    and points to `olenv configure`; then asked for at a terminal, else exit 2."""
+    wanted = (("username", "the OneLogin username", "-u", "username", "OneLogin username: "),
+              ("app_id", "the app id", "-a", "app_id", "OneLogin AWS app id: "),
+              ("subdomain", "the subdomain", "-d", "subdomain", "OneLogin subdomain: "))
+    missing = [entry for entry in wanted if not getattr(settings, entry[0])]
+    if not missing:
+        return
+    line = ("missing " + ", ".join(f"{what} ({option} or \"{key}\" in onelogin.aws.json)"
+                                   for _, what, option, key, _ in missing)
+            + ": olenv configure saves them")
+    if not terminal.interactive:
+        from olenv.errors import UsageError
+
+        raise UsageError(line)
+    terminal.say(f"olenv: {line}")
+    for name, what, _, _, prompt in missing:
+        setattr(settings, name, terminal.ask(prompt, what))
 
 
 def onelogin_request(settings: Settings, terminal: Terminal, tokens=None):
@@ -25,7 +35,8 @@ def onelogin_request(settings: Settings, terminal: Terminal, tokens=None):
 
     ask_missing(settings, terminal)
     client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
-                            api_version=settings.saml_api_version, tokens=tokens)
+                            api_version=settings.saml_api_version,
+                            client_origin=settings.client_origin, tokens=tokens)
     request = SignInRequest(
         username=settings.username, password=settings.password, app_id=str(settings.app_id),
         subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,
@@ -40,8 +51,10 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None)
     the OneLogin API token may be (the agent), so a sign-in skips fetching it."""
     from olenv.onelogin.signin import sign_in
 
-    region = settings.aws_region or DEFAULT_AWS_REGION
-    sts.warm_up(region, first=saml.prepare)
+    # The client for the likeliest region is built while OneLogin answers: the one set,
+    # else the commercial partition's default (the role may still choose another); lxml
+    # is imported first, as the assertion needs it first.
+    sts.warm_up(settings.aws_region or partitions.DEFAULTS["aws"], first=saml.prepare)
     client, request = onelogin_request(settings, terminal, tokens)
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
@@ -57,7 +70,9 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None)
         role = roles.choose(assertion.roles, terminal, account_id=settings.aws_account_id,
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",
-                            aliases=settings.aliases)
+                            aliases=settings.aliases, profiles=lambda: catalog.by_role_of(settings))
+        # The role's partition decides the region, and refuses one of another partition.
+        region = partitions.region_for(role, settings.aws_region, settings.sources.get("aws_region"))
         try:
             reply = sts.assume(assertion, role, settings.duration, region)
         except sts.AssertionExpired:

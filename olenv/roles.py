@@ -13,6 +13,7 @@ from operator import add, attrgetter
 from olenv.errors import SamlError, UsageError
 from olenv.saml import Role
 from olenv.terminal import Terminal
+from olenv.text import safe
 
 _SHOWN = 10  # choices named in a one-line error before "and N more"
 
@@ -25,7 +26,7 @@ _ORDERS = {  # sort keys built in C: a menu may sort 20,000 roles
 
 def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None = None,
            role_name: str | None = None, order: str = "account",
-           aliases: Mapping[str, str] | None = None) -> Role:
+           aliases: Mapping[str, str] | None = None, profiles=None) -> Role:
     """The role to assume; UsageError when the request cannot be met or needs a terminal."""
     if not roles:
         raise SamlError(
@@ -41,9 +42,12 @@ def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None 
         raise UsageError(
             f"{len(candidates)} AWS roles fit and there is no terminal to choose one "
             f"({_listing(candidates)}): pass --aws-account-id and --aws-role-name")
-    rows = menu_rows(candidates, order, aliases)
-    index = terminal.choose("Available AWS roles:", [label for _, label in rows], "an AWS role")
-    return rows[index][0]
+    if order not in _ORDERS:
+        raise UsageError(f"unknown role order {order!r}: use account or role")
+    from olenv import menu
+
+    # profiles: (account id, role name) → profile names, or a callable giving that.
+    return menu.pick(candidates, terminal, order, aliases, profiles)
 
 
 def menu_rows(roles: Sequence[Role], order: str = "account",
@@ -54,13 +58,13 @@ def menu_rows(roles: Sequence[Role], order: str = "account",
     ordered = sorted(roles, key=_ORDERS[order])
     aliases = aliases or {}
     # Built with C-level maps, per account where it can: a menu may hold 20,000 roles.
-    accounts = {account: account + (f" ({aliases[account]})" if aliases.get(account) else "")
+    accounts = {account: account + (f" ({safe(aliases[account])})" if aliases.get(account) else "")
                 for account in dict.fromkeys(map(_ACCOUNT, ordered))}
     # The same role offered through two SAML providers needs the provider to tell apart.
     shared = {arn for arn, count in Counter(map(_ARN, ordered)).items() if count > 1}
-    names = [role.name + (f"  (via {role.provider_arn.rsplit('/', 1)[1]})"
-                          if role.arn in shared else "") for role in ordered] \
-        if shared else list(map(_NAME, ordered))
+    names = [safe(role.name) + (f"  (via {safe(role.provider_arn.rsplit('/', 1)[1])})"
+                                if role.arn in shared else "") for role in ordered] \
+        if shared else list(map(safe, map(_NAME, ordered)))
     account_width = max(map(len, accounts.values()), default=0)
     name_width = max(map(len, names), default=0)
     if order == "role":

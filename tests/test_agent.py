@@ -204,7 +204,7 @@ def test_the_fast_path_answers_like_the_full_path(agent_env, args):
     else:  # the minutes left may have ticked between the two runs
         assert [line.rsplit(",", 1)[0] for line in notices] == [
             line.rsplit(",", 1)[0] for line in full.stderr.splitlines()]
-    assert "olenv.cli.fast" in fast.stderr and "docopt" not in fast.stderr
+    assert "olenv.cli.fast" in fast.stderr and "olenv.cli.parse" not in fast.stderr
 
 
 @pytest.mark.parametrize("args", [["--no-agent"], ["--bogus"], ["--prof", "dev"],
@@ -213,4 +213,4 @@ def test_the_fast_path_leaves_anything_unusual_to_the_full_path(agent_env, args)
     export(agent_env)
     result = run_olenv(["export", "--shell", "bash", "--aws-account-id", "111111111111", *args],
                        {**agent_env, "PYTHONPROFILEIMPORTTIME": "1"})
-    assert "docopt" in result.stderr  # the full path ran, and decided
+    assert "olenv.cli.parse" in result.stderr  # the full path ran, and decided

@@ -49,10 +49,11 @@ CASES = {
     "bad section name": (lambda o, h, e: ["--profile", "a b"], 2, "cannot be a credentials"),
     "section name ending in a newline": (lambda o, h, e: ["--profile", "dev\n"], 2,
                                          "cannot be a credentials"),
-    "unknown option": (lambda o, h, e: ["--no-such-option"], 2, "invalid command line"),
+    "unknown option": (lambda o, h, e: ["--no-such-option"], 2,
+                       "login: unknown option --no-such-option (see olenv login --help)"),
     "wrong API secret": (lambda o, h, e: sdk(h, client_secret="wrong"), 1, "HTTP 401"),
     "wrong password": (lambda o, h, e: e.update(OLENV_PASSWORD="wrong"), 1, "credentials"),
-    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App not found"),
+    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App could not be found"),
     "OneLogin down": (lambda o, h, e: e.update(
         OLENV_ONELOGIN_URL=f"http://127.0.0.1:{closed_port()}"), 1, "cannot reach OneLogin"),
     "OneLogin 500s": (lambda o, h, e: o.fail_next("token", 500, times=20), 1, "500"),
@@ -91,6 +92,26 @@ def _unknown_device(o, h, e):
     return other_user(o, e, devices=[OTP_DEVICE]) + ["--mfa-device", "yubikey"]
 
 
+@case("MFA device that needs a browser", 1, "the MFA device WebAuthn (5555555) cannot be used from a terminal")
+def _webauthn(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 5555555, "device_type": "WebAuthn"}])
+
+
+@case("MFA required, no device enrolled", 1, "enrol one in OneLogin first")
+def _unenrolled(o, h, e):
+    return other_user(o, e, mfa_unenrolled=True)
+
+
+@case("email code with no terminal", 2, "no terminal to type it")
+def _email(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 3333333, "device_type": "OneLogin Email"}])
+
+
+@case("OneLogin limiting requests", 1, "try again in 10 min")
+def _limited(o, h, e):
+    o.fail_next("saml_assertion", 429, headers={"X-RateLimit-Reset": "600"})
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_failure_is_one_line_and_loses_nothing(case, onelogin, env, home):
     onelogin.add_user("alice@example.com", "correct horse")
@@ -104,7 +125,7 @@ def test_failure_is_one_line_and_loses_nothing(case, onelogin, env, home):
     result = run_olenv(["login", *profile, *extra], env)
     lines = result.stderr.splitlines()
     assert result.returncode == status, result.stderr
-    assert len(lines) == 1 and lines[0].startswith("olenv: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(("olenv: ", "olenv login: ")), result.stderr
     assert text in lines[0]
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert credentials.read_bytes() == ORIGINAL
@@ -129,10 +150,10 @@ def test_with_debug_a_traceback_is_shown(onelogin, env):
 def test_unknown_command_and_usage(env):
     result = run_olenv(["frobnicate"], env)
     assert (result.returncode, result.stderr) == (
-        2, "olenv: unknown command 'frobnicate': see olenv --help\n")
+        2, "olenv: unknown command 'frobnicate' (see olenv --help)\n")
     assert run_olenv([], env).returncode == 2
     helped = run_olenv(["--help"], env)
-    assert helped.returncode == 0 and "olenv exec" in helped.stdout
+    assert helped.returncode == 0 and "\n  exec " in helped.stdout
 
 
 def test_export_with_an_unknown_shell_fails_before_signing_in(onelogin, env):

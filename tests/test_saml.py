@@ -100,6 +100,7 @@ def test_other_partitions(partition):
     f"arn:aws:iam::{A}:saml-provider/X,arn:aws:iam::{A}:saml-provider/Y",  # two providers
     f"arn:aws:iam::{A}:role/A,arn:aws:iam::{A}:saml-provider/P,extra",    # three fields
     "arn:aws:iam::11111111111:role/Admin,arn:aws:iam::11111111111:saml-provider/P",  # 11 digits
+    f"arn:awsiso:iam::{A}:role/Admin,arn:awsiso:iam::{A}:saml-provider/P",  # not a partition
     f"arn:aws-isx:iam::{A}:role/Admin,arn:aws-isx:iam::{A}:saml-provider/P",  # unknown partition
     f"arn:aws-iso:iam::{A}:role/Admin,arn:aws-iso-b:iam::{A}:saml-provider/P",  # mixed partitions
     f"arn:aws:iam::{A}:role/Admin\n,arn:aws:iam::{A}:saml-provider/P\n,x",  # three fields, lines

@@ -268,7 +268,7 @@ def test_warnings_are_reported_without_failing(env, home, tmp_path):
 def test_an_unknown_format_is_a_usage_error(env):
     result = run_olenv(["status", "--format", "yaml"], env)
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == "olenv: --format 'yaml': status prints text or json\n"
+    assert result.stderr == "olenv status: --format 'yaml' is not one of text, json\n"
 
 
 def test_minutes_left_reads_the_expiry_as_olenv_writes_it():

@@ -140,7 +140,10 @@ class Agent:
         if entry is None:
             return {"ok": True, "found": False}
         found = credentials(entry)
-        reply = {"ok": True, "found": True, "summary": found.summary()}
+        reply = {"ok": True, "found": True, "summary": found.summary(),
+                 "who": {"OLENV_PROFILE": found.profile, "OLENV_ACCOUNT_ID": found.account_id,
+                         "OLENV_ROLE": found.role_name},
+                 "picked": bool(entry.get("picked"))}
         render = request["render"]
         if render == "process":
             reply["text"] = found.process_json() + "\n"
@@ -179,6 +182,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        protocol.peer_check()  # no way to check who connects: no agent
         path = socketdir.ensure()
         lock = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
         try:

@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from olenv.agent import client, keys
+from olenv.agent import client, keys, signinlock, socketdir
 from olenv.agent.store import credentials as from_record
 from olenv.agent.store import record
 from olenv.credentials import Credentials
@@ -38,13 +38,27 @@ class AgentSession:
         self.usable = False
         sys.stderr.write(f"olenv: warning: not using the agent: {exc}\n")
 
-    def lookup(self, key: str, fast: str | None, min_ttl: float) -> Credentials | None:
+    def directory(self) -> str | None:
+        """The agent's checked directory, made if missing (for the sign-in lock); None
+        when the agent is off or the directory is unsafe."""
+        if not self.usable:
+            return None
+        try:
+            return os.path.dirname(socketdir.ensure(self.env))
+        except ConfigError as exc:
+            self._give_up(exc)
+            return None
+
+    def lookup(self, key: str, fast: str | None, min_ttl: float) -> tuple[Credentials | None, bool]:
+        """The session held under key, and whether its role was picked from the menu."""
         reply = self._call({"op": "get", "key": key, "fast": fast, "min_ttl": min_ttl})
         held = reply and reply.get("credentials")
-        return from_record(held) if held else None
+        return (from_record(held), bool(held.get("picked"))) if held else (None, False)
 
-    def keep(self, key: str, fast: str | None, credentials: Credentials) -> None:
-        self._deliver({"op": "put", "key": key, "fast": fast, "credentials": record(credentials)})
+    def keep(self, key: str, fast: str | None, credentials: Credentials,
+             picked: bool = False) -> None:
+        entry = {**record(credentials), **({"picked": True} if picked else {})}
+        self._deliver({"op": "put", "key": key, "fast": fast, "credentials": entry})
 
     def _deliver(self, message: dict) -> None:
         """Send, starting the agent first if none answers."""
@@ -95,18 +109,61 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
 
     fresh: sign in (or reuse a held assertion) even if the agent holds a session.
     memory: an olenv.held.HeldAssertion, to keep the assertion in this process too.
+    Callers that miss at once sign in one at a time (olenv.agent.signinlock): those
+    that waited ask the agent again, and find what the first one left there.
     """
     from olenv import flow
 
     agent = AgentSession() if client.wanted(bool(args.get("--no-agent"))) else None
     key, fast = keys.session_key(settings), keys.fast_key(keys.selecting(args))
     if agent and not fresh:
-        held = agent.lookup(key, fast, min_ttl)
+        held, picked = agent.lookup(key, fast, min_ttl)
         if held:
+            if picked and not args.get("--quiet"):
+                terminal.say(remembered(held.profile, held.account_id, held.role_name))
             return held
-    credentials = flow.obtain(settings, terminal,
-                              assertions=agent if memory is None else memory.in_front_of(agent),
-                              tokens=agent)
-    if agent:
-        agent.keep(key, fast, credentials)
-    return credentials
+
+    watch = MenuWatch(terminal)
+
+    def sign_in() -> Credentials:
+        credentials = flow.obtain(settings, watch,
+                                  assertions=agent if memory is None else memory.in_front_of(agent),
+                                  tokens=agent)
+        if agent:
+            agent.keep(key, fast, credentials, watch.picked)
+        return credentials
+
+    directory = agent.directory() if agent else None
+    if directory is None:
+        return sign_in()
+    # Waiting covers a push left unanswered until it times out, and the network after it.
+    with signinlock.turn(directory, keys.assertion_key(settings), settings.push_timeout + 60,
+                         settings.username or "this user") as waited:
+        # Asked again even by a caller that did not wait: the one it missed may have
+        # finished just before it took the lock.
+        held = agent.lookup(key, fast, min_ttl)[0] if waited or not fresh else None
+        return held or sign_in()
+
+
+def remembered(profile: str, account: str, role: str) -> str:
+    """The notice of a session whose role a person picked from the menu earlier: never
+    taken silently (the fast path says the same)."""
+    return (f"olenv: {profile} ({account}/{role}), picked from the role menu earlier; "
+            "--pick shows the menu again")
+
+
+class MenuWatch:
+    """The terminal, noting whether the role came from its menu, which the agent then
+    remembers (the next call without a profile or role gets the same role)."""
+
+    def __init__(self, terminal):
+        self._terminal = terminal
+        self.picked = False
+
+    def __getattr__(self, name):
+        return getattr(self._terminal, name)
+
+    def ask(self, prompt: str, what: str) -> str:
+        answer = self._terminal.ask(prompt, what)
+        self.picked = self.picked or what == "an AWS role"  # the role menu's question
+        return answer

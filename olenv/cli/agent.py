@@ -4,7 +4,34 @@ import sys
 
 from olenv import table
 from olenv.agent import client, socketdir
+from olenv.cli import options
 from olenv.errors import OlenvError, UsageError
+
+USAGE = f"""\
+olenv agent: the in-memory session agent, by hand. Every command asks it first and
+starts it on demand; it holds sessions in memory only, and nothing on disk. forget
+drops one profile's sessions (or all) and the SAML assertions it holds, so the next
+use of that profile signs in again; the agent keeps running.
+
+Usage:
+  olenv agent (start | stop | status) [options]
+  olenv agent forget [options] [<profile> | --all]
+
+forget drops one profile's sessions (or every one, --all) and the SAML assertions,
+so the next use signs in again.
+
+Options:
+  --all                               forget: every session.
+{options.PLAIN}
+
+Environment:
+{options.ENV_AGENT}
+
+Examples:
+  olenv agent status
+  olenv agent forget prod
+  olenv agent stop
+"""
 
 
 def run(args) -> int:
@@ -34,8 +61,10 @@ def forget(profile: str | None, every: bool) -> int:
     if not every and not profile:
         held = client.call({"op": "status"})
         names = _names(held.get("sessions", [])) if held and held.get("ok") else ""
-        raise UsageError("agent forget: name a profile or pass --all"
-                         + (f" (the agent holds {names})" if names else ""))
+        error = UsageError("forget: name a profile or pass --all"
+                           + (f" (the agent holds {names})" if names else ""))
+        error.command = "agent"  # shown as `olenv agent: ...`
+        raise error
     reply = client.call({"op": "forget", "all": True} if every else
                         {"op": "forget", "profile": profile})
     if reply is None:

@@ -3,6 +3,24 @@
 import sys
 
 from olenv import dotolenv, trust
+from olenv.cli import options
+
+USAGE = f"""\
+olenv deny: withdraw the trust in a .olenv (default: the nearest one, here or above).
+
+Usage:
+  olenv deny [options] [<path>]
+
+Options:
+{options.PLAIN}
+
+Environment:
+  XDG_DATA_HOME         Where the allow list lives (default: ~/.local/share), in olenv/.
+
+Examples:
+  olenv deny
+  olenv deny ~/src/project
+"""
 
 
 def run(args) -> int:

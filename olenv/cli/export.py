@@ -1,14 +1,46 @@
 """olenv export: print shell code (or dotenv, or JSON) that sets the credentials."""
 
+import os
 import sys
 
-from olenv.cli.common import sign_in
+from olenv.cli import options
+from olenv.cli.common import sign_in, switching
 from olenv.errors import UsageError
 from olenv.handover import export as handover
 from olenv.terminal import Terminal
 
+USAGE = f"""\
+olenv export: print shell code (or dotenv, or JSON) that sets the role's credentials.
+
+Usage:
+  olenv export [options]
+
+The code first unsets every variable olenv manages, so nothing stale is left. Run at
+a terminal, it refuses to print the keys there unless --force is given.
+
+Options:
+{options.SIGNING_IN}
+  --shell=SHELL                       The shell to write for: bash, zsh, fish or sh
+                                      (default: detected from the parent process).
+  --format=FORMAT                     What to print [choices: env, dotenv, json]
+                                      (default: env).
+  --force                             Print the keys even to a terminal.
+  --olenv-file=FILE                   Take the profile and role from this .olenv, only if
+                                      you allowed it (the prompt hook's call).
+
+Environment:
+{options.SIGNING_IN_ENV}
+
+Examples:
+  eval "$(olenv export -p dev)"
+  olenv export -p dev --shell fish | source
+  olenv export -p dev --format dotenv > .env.local
+"""
+
 
 def run(args) -> int:
+    if args.get("--unset"):
+        return _unset(args["--shell"])
     fmt = args["--format"] or "env"
     if fmt not in handover.FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose {', '.join(handover.FORMATS)}")
@@ -20,13 +52,25 @@ def run(args) -> int:
     if sys.stdout.isatty() and not args["--force"]:
         raise UsageError('export prints secrets for eval: run  eval "$(olenv export)"  '
                          "(or pass --force to print them here)")
+    typed = args["--profile"]
     if args["--olenv-file"]:
         from olenv import dotolenv
 
         dotolenv.load_into(args, args["--olenv-file"])  # refused unless allowed
     terminal = Terminal()
-    credentials = sign_in(args, terminal)
+    credentials = sign_in(args, terminal, profile_from=None if typed else args["--olenv-file"])
+    switching(args, terminal, credentials, os.environ)
     sys.stdout.write(handover.render(credentials, fmt, shell))
     sys.stdout.flush()
     terminal.say(f"olenv: {credentials.summary()}")
+    return 0
+
+
+def _unset(shell: str | None) -> int:
+    """Code that removes every managed variable: no sign-in, no settings, no secret.
+    The prompt hook's own state (_olenv_*, OLENV_MINUTES_LEFT) is not olenv's to touch here."""
+    from olenv import shells
+    from olenv.credentials import MANAGED
+
+    sys.stdout.write(shells.detect(shell).export(dict.fromkeys(MANAGED)))
     return 0

@@ -3,7 +3,26 @@
 import os
 import sys
 
+from olenv.cli import options
 from olenv.credentials import MANAGED
+
+USAGE = f"""\
+olenv hook: print the prompt hook for your shell's rc file. In a tree whose .olenv you
+allowed, the shell then holds that profile's credentials.
+
+Usage:
+  olenv hook <shell> [options]
+
+<shell> is bash, zsh or fish.
+
+Options:
+{options.PLAIN}
+
+Examples:
+  eval "$(olenv hook bash)"        # in ~/.bashrc
+  eval "$(olenv hook zsh)"         # in ~/.zshrc
+  olenv hook fish | source         # in ~/.config/fish/config.fish
+"""
 
 
 def run(args) -> int:

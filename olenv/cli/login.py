@@ -14,12 +14,50 @@ import time
 from pathlib import Path
 
 from olenv.agent import MIN_TTL
+from olenv.cli import options, selection
 from olenv.cli.common import load_settings, min_ttl, notice
 from olenv.credentials import iso
 from olenv.errors import UsageError
 from olenv.handover import awsfile
 from olenv.held import HeldAssertion
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv login: write the credentials to a profile of the shared credentials file.
+
+Usage:
+  olenv login [options] [--loop=N | --interactive]
+
+As onelogin-aws-assume-role does: -p NAME is the section written (default: default),
+and selects the onelogin.aws.json profile of that name when there is one.
+
+Options:
+  -p NAME, --profile=NAME             The credentials file section to write, and the
+                                      onelogin.aws.json profile of that name if any.
+{options.SETTINGS}
+{options.ROLE}
+{options.SIGN_IN}
+{options.AGENT}
+{options.GENERAL}
+  -f FILE, --file=FILE                Credentials file (default: ~/.aws/credentials, or
+                                      AWS_SHARED_CREDENTIALS_FILE).
+  -l N, --loop=N                      Write the profile N times in all, signing in again
+                                      every --time minutes (the password stays in memory).
+  -t MINUTES, --time=MINUTES          Minutes between those writes, up to 720 (default: 45).
+  -x, --interactive                   After each write, ask for another role (same sign-in),
+                                      another user, or the end.
+  --cache-saml                        Accepted for older scripts: the agent already holds
+                                      the SAML assertion, in memory only.
+
+Environment:
+{options.SIGNING_IN_ENV}
+  AWS_SHARED_CREDENTIALS_FILE  The credentials file when --file is not given.
+
+Examples:
+  olenv login -p dev
+  olenv login -p prod --aws-account-id production --aws-role-name Admin
+  olenv login -p dev --loop 8 --time 45
+"""
 
 DEFAULT_MINUTES = 45.0  # onelogin-aws-assume-role's
 MAX_MINUTES = 60 * 12  # AWS's longest session: a longer wait would only renew expired keys
@@ -29,6 +67,7 @@ def run(args) -> int:
     path = Path(args["--file"]).expanduser() if args["--file"] else awsfile.default_path()
     section = args["--profile"] or "default"
     awsfile.check_section(section)  # a bad name fails before the sign-in, not after
+    awsfile.check_file(path)  # and so does a file olenv could not write
     writes, minutes = _writes(args["--loop"]), _minutes(args["--time"])
     terminal = Terminal()
     if args["--interactive"] and writes > 1:
@@ -36,6 +75,10 @@ def run(args) -> int:
     if args["--interactive"] and not terminal.interactive:
         raise UsageError("-x/--interactive asks what to do next on a terminal, and there is none")
     login = Login(args, load_settings(args), terminal, path)
+    # onelogin-aws-assume-role's -p: the section to write, a profile or not; but say so.
+    problem = args["--profile"] and selection.unknown_profile(login.settings, section)
+    if problem:
+        notice(args, terminal, f"olenv: {problem}; writing section {section!r} all the same")
     _warn(args, login.settings, writes, minutes)
     if writes > 1:
         return _loop(login, section, writes, minutes)
@@ -60,8 +103,8 @@ class Login:
     def write(self, section: str, fresh: bool = False, then: str = "") -> None:
         from olenv.agent import session
 
-        credentials = session.obtain(self.settings, self.terminal, self.args, self.ttl, fresh,
-                                     self.memory)
+        credentials = session.obtain(self.settings, self.terminal, self.args, self.ttl,
+                                     fresh or bool(self.args.get("--pick")), self.memory)
         written = awsfile.write(self.path, section, credentials)
         notice(self.args, self.terminal, f"olenv: wrote profile {section!r} to {written} "
                                          f"({credentials.account_id}/{credentials.role_name}, "

@@ -1,9 +1,35 @@
 """olenv password set|forget: the OneLogin password in the OS keyring, or gone from it."""
 
 from olenv import password
+from olenv.cli import options
 from olenv.cli.common import load_settings, notice
 from olenv.errors import UsageError
 from olenv.terminal import Terminal
+
+USAGE = f"""\
+olenv password: keep the OneLogin password in the OS keyring, or remove it.
+
+Usage:
+  olenv password (set | forget) [options]
+
+Options:
+{options.PROFILE}
+  -c DIR, --config-file-path=DIR      Directory holding onelogin.aws.json (then ./ and
+                                      ~/.onelogin are searched).
+  -u USER, --onelogin-username=USER   OneLogin username or email.
+  --onelogin-password=PASSWORD        The password to store; shows in `ps`: prefer
+                                      OLENV_PASSWORD or the prompt.
+  --keychain-service=NAME             OS keyring service (default: onelogin).
+  --keychain-account=NAME             OS keyring account (default: the username before any @).
+{options.GENERAL}
+
+Environment:
+  OLENV_PASSWORD        The password to store (else it is asked for without echo).
+
+Examples:
+  olenv password set -u alice@example.com
+  olenv password forget -u alice@example.com
+"""
 
 
 def run(args) -> int:

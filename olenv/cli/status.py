@@ -9,9 +9,39 @@ import sys
 from pathlib import Path
 
 from olenv import status, trust
+from olenv.cli import options
 from olenv.cli.common import cli_values
 from olenv.errors import UsageError
 from olenv.settings import AWS_FILE
+from olenv.text import safe
+
+USAGE = f"""\
+olenv status: this shell's credentials, the agent, the .olenv here and where each setting
+comes from. Never a secret.
+
+Usage:
+  olenv status [options]
+
+Exit status 0, or 2 when a settings file, the .olenv or the agent directory is broken.
+
+Options:
+{options.PROFILE}
+{options.SETTINGS}
+{options.ROLE}
+  --no-agent                          Do not ask the agent (or OLENV_AGENT=off).
+{options.GENERAL}
+  --format=FORMAT                     What to print [choices: text, json] (default: text).
+
+Environment:
+  OLENV_CLIENT_ID, OLENV_CLIENT_SECRET, OLENV_ONELOGIN_URL, AWS_DEFAULT_REGION: shown as
+  the source of the values they give.
+{options.ENV_AGENT}
+{options.ENV_TERMINAL}
+
+Examples:
+  olenv status
+  olenv status -p dev --format json
+"""
 
 FORMATS = ("text", "json")
 
@@ -24,7 +54,7 @@ def run(args) -> int:
     if form == "json":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
-        sys.stdout.write("".join(line + "\n" for line in text(report)))
+        sys.stdout.write("".join(safe(line) + "\n" for line in text(report)))
     return 2 if report["problems"] else 0
 
 
