@@ -86,12 +86,14 @@ if pid == 0:
     os.execvp(sys.argv[2], sys.argv[2:])
 _, status, usage = os.wait4(pid, 0)
 end = time.perf_counter()
-os.write(int(sys.argv[1]), f"{start} {end} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+os.write(int(sys.argv[1]), f"{start} {end} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} "
+                           f"{usage.ru_utime + usage.ru_stime}".encode())
 """
 
 
 def measure(argv, env, on_start=None):
-    """(seconds, peak RSS in MiB, stdout, end time) of one run; it must succeed."""
+    """(seconds, peak RSS in MiB, stdout, end time, CPU seconds) of one run; it must succeed.
+    The CPU time is the command's and its children's, not a server's or the agent's."""
     read, write = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCH, str(write), *argv],
@@ -102,12 +104,13 @@ def measure(argv, env, on_start=None):
             on_start()
         process.wait()
         with os.fdopen(read, "rb") as report:
-            start, end, peak, status = report.read().split()
+            start, end, peak, status, cpu = report.read().split()
         out.seek(0)
         err.seek(0)
         if process.returncode != 0 or int(status) != 0:
             raise SystemExit(f"{' '.join(argv[:3])}... failed: {err.read().decode()[-800:]}")
-        return float(end) - float(start), int(peak) / 1024, out.read().decode(), float(end)
+        return (float(end) - float(start), int(peak) / 1024, out.read().decode(), float(end),
+                float(cpu))
 
 
 class Row:
@@ -118,6 +121,7 @@ class Row:
         self.mib = max(s[1] for s in samples)
         self.stdout = samples[-1][2]
         self.trips = statistics.median(trips)
+        self.cpu = statistics.median(s[4] for s in samples)
 
 
 def medians(commands: dict, runs: int, trips=lambda: 0) -> dict:
@@ -162,7 +166,7 @@ def push_latency(argv, env, onelogin, user, delays) -> tuple[float, float]:
     latencies, peak = [], 0.0
     for delay in delays:
         approver = Approver(onelogin, user, delay)
-        _, mib, _, end = measure(argv, env, on_start=approver.thread.start)
+        _, mib, _, end, _ = measure(argv, env, on_start=approver.thread.start)
         approver.thread.join()
         latencies.append(end - approver.approved_at)
         peak = max(peak, mib)
@@ -303,22 +307,23 @@ def report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, la
     print(f"OneLogin and STS replies delayed {options.latency:g} ms; medians of {options.runs} "
           f"runs ({options.push_runs} for the push)\n")
     print("| what | olenv ms | assume-role 2.1.1 ms | olenv ÷ assume-role | round trips | "
-          "floor ms | olenv ÷ floor | olenv MiB | assume-role MiB |")
-    print("|" + "---|" * 9)
+          "floor ms | olenv ÷ floor | CPU ms | olenv MiB | assume-role MiB |")
+    print("|" + "---|" * 10)
 
-    def line(name, ours, others, trips=None, at_floor=None, mib=(None, None)):
+    def line(name, ours, others, trips=None, at_floor=None, mib=(None, None), cpu=""):
         ratio = f"{ours / others:.2f}" if ours is not None and others else "n/a"
         times_floor = f"{ours / at_floor:.2f}" if ours is not None and at_floor else ""
         print(f"| {name} | {ms(ours)} | {ms(others)} | {ratio} | {trips or ''} | "
-              f"{ms(at_floor) if at_floor else ''} | {times_floor} | "
+              f"{ms(at_floor) if at_floor else ''} | {times_floor} | {cpu} | "
               f"{f'{mib[0]:.0f}' if mib[0] else ''} | {f'{mib[1]:.0f}' if mib[1] else ''} |")
 
     def process(name, ours, others):
         trips = f"{ours.trips:g}" + (f" / {others.trips:g}" if others else "") \
             if ours and (ours.trips or (others and others.trips)) else ""
+        cpu = f"{ms(ours.cpu)}" + (f" / {ms(others.cpu)}" if others else "") if ours else ""
         line(name, ours.seconds if ours else None, others.seconds if others else None, trips,
              network_floor(ours) if ours else None,
-             (ours.mib if ours else None, others.mib if others else None))
+             (ours.mib if ours else None, others.mib if others else None), cpu)
 
     process("python -c pass (each tool's venv)", olenv["floor"], theirs["floor"])
     process("--help", olenv["help"], theirs["help"])
@@ -334,16 +339,19 @@ def report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, la
         ours, others = olenv[f"roles{size}"], theirs[f"roles{size}"]
         added = ours.seconds - olenv["roles1"].seconds
         added_theirs = others.seconds - theirs["roles1"].seconds
+        cpu = f"{ms(ours.cpu - olenv['roles1'].cpu)} / {ms(others.cpu - theirs['roles1'].cpu)}"
         line(f"{size:,} roles: added to a sign-in", added, added_theirs,
-             mib=(ours.mib, others.mib))
+             mib=(ours.mib, others.mib), cpu=cpu)
     for size in sizes:
         ours = float(olenv[f"menu{size}"].stdout.split()[0])
         others = float(theirs[f"menu{size}"].stdout.split()[0])
         line(f"{size:,} roles: SAML parse + role menu*", ours, others,
              mib=(olenv[f"menu{size}"].mib, theirs[f"menu{size}"].mib))
     print("\nfloor: round trips × latency + olenv's python -c pass (round trips counted at the "
-          "servers, olenv / assume-role); * time inside the process, without start-up and "
-          "imports; peak memory is the whole process's (the agent's own not counted).")
+          "servers, olenv / assume-role); CPU: user + system time of the command, olenv / "
+          "assume-role, steadier than wall time on a busy machine; * time inside the process, "
+          "without start-up and imports; peak memory is the whole process's (the agent's own "
+          "not counted).")
 
 
 if __name__ == "__main__":
