@@ -185,14 +185,15 @@ def test_broken_shared_aws_files_do_not_fail_the_sign_in(alice, home, broken):
     assert json.loads(result.stdout)["AccessKeyId"].startswith("ASIA")
 
 def test_the_client_is_built_in_the_background_before_it_is_needed(tmp_path):
-    # While OneLogin answers, boto3 is imported and the client built, for the region
+    # While OneLogin answers, botocore is imported and the client built, for the region
     # settings name; the main thread then takes that very client.
     script = ("import sys, threading\n"
               "from olenv import sts\n"
               "sts.warm_up('eu-central-1')\n"
               "sts._warm.join()\n"
               "built = sts._clients['eu-central-1']\n"
-              "assert 'boto3' in sys.modules and built.meta.region_name == 'eu-central-1'\n"
+              "assert 'botocore.client' in sys.modules and 'boto3' not in sys.modules\n"
+              "assert built.meta.region_name == 'eu-central-1'\n"
               "assert sts.client('eu-central-1') is built\n"
               "assert sts.client('us-east-1') is not built\n"
               "assert sts.client('us-east-1').meta.region_name == 'us-east-1'\n")
