@@ -85,6 +85,8 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
         held, picked = agent.lookup(key, fast, min_ttl)
         if held:
             if picked and not args.get("--quiet"):
+                from olenv.cli.selection import remembered
+
                 terminal.say(remembered(held.profile, held.account_id, held.role_name))
             return held
     watch = MenuWatch(terminal)
@@ -93,13 +95,6 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
     if agent:
         agent.keep(key, fast, credentials, watch.picked)
     return credentials
-
-
-def remembered(profile: str, account: str, role: str) -> str:
-    """The notice of a session whose role a person picked from the menu earlier: never
-    taken silently (the fast path says the same)."""
-    return (f"olenv: {profile} ({account}/{role}), picked from the role menu earlier; "
-            "--pick shows the menu again")
 
 
 class MenuWatch:

@@ -60,7 +60,8 @@ def _subshell(terminal: Terminal, credentials) -> list[str]:
     """No command: $SHELL (else /bin/sh), after one line saying what it holds. Not
     --quiet's to hide: the person must know this shell differs from the last."""
     shell = os.environ.get("SHELL") or "/bin/sh"
-    terminal.say(f"olenv: starting {shell} with {credentials.profile} "
+    terminal.say(f"olenv: starting {selection.shown(shell)} with "
+                 f"{selection.shown(credentials.profile)} "
                  f"({credentials.account_id}/{credentials.role_name}, "
                  f"{credentials.minutes_left()} min left); `exit` leaves it")
     return [shell]
