@@ -23,12 +23,14 @@ class Profile:
     region_source: str  # "profile" | "file" | "environment" | "default"
 
 
-def profiles(settings, env=os.environ) -> list[Profile]:
-    """Every profile of the onelogin.aws.json in use, in the file's order."""
+def profiles(settings, env=os.environ, data: dict | None = None) -> list[Profile]:
+    """Every profile of the onelogin.aws.json in use (or of `data`, that file's contents
+    about to be written), in the file's order."""
     path = settings.files.get("aws")
-    if path is None:
-        return []
-    data = settings_module.read_json(path)
+    if data is None:
+        if path is None:
+            return []
+        data = settings_module.read_json(path)
     sections = data.get("profiles") or {}
     if not isinstance(sections, dict):
         raise ConfigError(f"{path}: 'profiles' must map profile names to objects")
@@ -61,6 +63,15 @@ def by_role(found: list[Profile]) -> dict[tuple[str, str], list[str]]:
         if profile.account_id and profile.role_name:
             names.setdefault((profile.account_id, profile.role_name), []).append(profile.name)
     return names
+
+
+def by_role_of(settings) -> dict[tuple[str, str], list[str]]:
+    """by_role of the settings' profiles; nothing when the file cannot say (the menu
+    only shows these, and a sign-in must not fail for them)."""
+    try:
+        return by_role(profiles(settings))
+    except ConfigError:
+        return {}
 
 
 def names(settings) -> list[str]:

@@ -10,6 +10,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from olenv.text import safe
+
 GAP = "  "
 MIN_WIDTH = 6  # a shrunk column keeps at least this much (or its header)
 ELLIPSIS = "…"
@@ -32,10 +34,26 @@ def terminal_width(stream=None, env=os.environ) -> int | None:
     return None
 
 
+def tty_width(env=os.environ, path: str = "/dev/tty") -> int | None:
+    """Columns of the controlling terminal, where prompts and menus go (else None)."""
+    columns = env.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        return None
+    try:
+        return os.get_terminal_size(fd).columns
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def cell(value) -> str:
-    """A value as one line of plain text: control characters become "?"."""
-    text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """A value as one line of plain text: control characters escaped (olenv.text)."""
+    return "" if value is None else safe(value)
 
 
 def render(header: Sequence[str] | None, rows: Sequence[Sequence], width: int | None = None,
@@ -64,7 +82,7 @@ def render(header: Sequence[str] | None, rows: Sequence[Sequence], width: int | 
 
 def _fit(widths: list[int], headers: list[int], room: int, shrink) -> None:
     """Take characters from the widest shrinkable column until the columns fit `room`."""
-    floors = {i: min(widths[i], max(MIN_WIDTH, headers[i])) for i in shrink}
+    floors = {i: min(widths[i], max(MIN_WIDTH, headers[i])) for i in shrink if i < len(widths)}
     while sum(widths) > room:
         column = max((i for i in floors if widths[i] > floors[i]), key=lambda i: widths[i],
                      default=None)

@@ -109,7 +109,7 @@ def test_no_profiles_says_how_to_add_them(alice, home):
 def test_a_bad_format_is_refused(alice):
     result = run_olenv(["list", "--format", "yaml"], alice)
     assert (result.returncode, result.stderr) == (
-        2, "olenv: --format 'yaml': list prints table or json\n")
+        2, "olenv list: --format 'yaml' is not one of table, json\n")
 
 
 def test_forget_one_profile_drops_its_session_and_the_assertion(alice, onelogin):
@@ -153,7 +153,7 @@ def test_forget_needs_a_profile_or_all(alice):
     take(alice, "dev")
     result = run_olenv(["agent", "forget"], alice)
     assert (result.returncode, result.stderr) == (
-        2, "olenv: agent forget: name a profile or pass --all (the agent holds dev)\n")
+        2, "olenv agent: forget: name a profile or pass --all (the agent holds dev)\n")
 
 
 def test_forget_without_an_agent(alice):

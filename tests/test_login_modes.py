@@ -190,7 +190,7 @@ def sign_in_at_the_terminal(child, user, role: str) -> None:
 
 def choose(child, title: str, answer: str) -> None:
     child.expect(title)
-    child.expect(r"\[1-\d\]: ")
+    child.expect(r"\[1-\d\](, or type to narrow the list)?: ")
     child.sendline(answer)
 
 

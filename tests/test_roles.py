@@ -169,11 +169,12 @@ def test_no_controlling_terminal_in_a_child_exits_2():
 def test_menu_on_a_terminal_sorted_by_account():
     child = spawn(ROLES, aliases={A: "prod-main"})
     child.expect("Available AWS roles:")
-    child.expect(r"Choose an AWS role \[1-4\]: ")
+    child.expect(r"Choose an AWS role \[1-4\], or type to narrow the list: ")
     menu = child.before
-    assert menu.index("1) 111111111111 (prod-main)  Admin") < menu.index(
-        "2) 111111111111 (prod-main)  Dev") < menu.index(
-        "3) 222222222222              Admin") < menu.index("4) 222222222222              ReadOnly")
+    assert menu.index(" #  ACCOUNT                   ROLE") < menu.index(
+        "1)  111111111111 (prod-main)  Admin") < menu.index(
+        "2)  111111111111 (prod-main)  Dev") < menu.index(
+        "3)  222222222222              Admin") < menu.index("4)  222222222222              ReadOnly")
     child.sendline("3")
     child.expect(f"CHOSEN arn:aws:iam::{B}:role/Admin arn:aws:iam::{B}:saml-provider/OneLogin")
     child.expect(pexpect.EOF)
@@ -183,14 +184,14 @@ def test_menu_on_a_terminal_sorted_by_account():
 
 def test_menu_sorted_by_role_and_retried_after_a_bad_answer():
     child = spawn(ROLES, order="role")
-    child.expect(r"\[1-4\]: ")
+    child.expect(r"\[1-4\], or type to narrow the list: ")
     menu = child.before
-    assert menu.index("1) Admin     111111111111") < menu.index(
-        "2) Admin     222222222222") < menu.index("3) Dev       111111111111") < menu.index(
-        "4) ReadOnly  222222222222")
+    assert menu.index("1)  Admin     111111111111") < menu.index(
+        "2)  Admin     222222222222") < menu.index("3)  Dev       111111111111") < menu.index(
+        "4)  ReadOnly  222222222222")
     child.sendline("9")
-    child.expect("Please type a number from 1 to 4.")
-    child.expect(r"\[1-4\]: ")
+    child.expect_exact("Please type a number from 1 to 4, or text to look for.")
+    child.expect(r"\[1-4\], or type")
     child.sendline("4")
     child.expect(f"CHOSEN arn:aws:iam::{B}:role/ReadOnly")
     child.expect(pexpect.EOF)
@@ -198,7 +199,7 @@ def test_menu_sorted_by_role_and_retried_after_a_bad_answer():
 
 def test_menu_offers_only_the_matching_roles():
     child = spawn(ROLES, role_name="Admin")
-    child.expect(r"Choose an AWS role \[1-2\]: ")
+    child.expect(r"Choose an AWS role \[1-2\], or type")
     assert "Dev" not in child.before and "ReadOnly" not in child.before
     child.sendline("2")
     child.expect(f"CHOSEN arn:aws:iam::{B}:role/Admin")
@@ -207,9 +208,9 @@ def test_menu_offers_only_the_matching_roles():
 
 def test_menu_tells_providers_apart():
     child = spawn([role(A, "Admin"), role(A, "Admin", "Okta")], account_id=A, role_name="Admin")
-    child.expect(r"\[1-2\]: ")
-    assert "1) 111111111111  Admin  (via Okta)" in child.before
-    assert "2) 111111111111  Admin  (via OneLogin)" in child.before
+    child.expect(r"\[1-2\], or type")
+    assert "1)  111111111111  Admin (via Okta)" in child.before
+    assert "2)  111111111111  Admin (via OneLogin)" in child.before
     child.sendline("1")
     child.expect(f"CHOSEN arn:aws:iam::{A}:role/Admin arn:aws:iam::{A}:saml-provider/Okta")
     child.expect(pexpect.EOF)
@@ -217,7 +218,7 @@ def test_menu_tells_providers_apart():
 
 def test_menu_at_end_of_input_fails_cleanly():
     child = spawn(ROLES)
-    child.expect(r"\[1-4\]: ")
+    child.expect(r"\[1-4\], or type")
     child.sendeof()
     child.expect("no answer for an AWS role")
     child.expect(pexpect.EOF)

@@ -28,17 +28,37 @@ def test_table_lists_every_role_by_account_with_names(alice):
     result = run_olenv(["roles"], alice)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
+        "ACCOUNT              ROLE",
         "111111111111 (prod)  Admin",
         "222222222222         Admin",
         "222222222222         ReadOnly",
     ]
 
 
+def test_table_names_the_profiles_of_each_role(alice, home):
+    aws = home / ".onelogin" / "onelogin.aws.json"
+    profiles = {"ro": {"aws_account_id": "222222222222", "aws_role_name": "ReadOnly"},
+                "dev": {"aws_account_id": "111111111111", "aws_role_name": "Admin"},
+                "prod": {"aws_account_id": "111111111111", "aws_role_name": "Admin"}}
+    aws.write_text(json.dumps({**json.loads(aws.read_text()), "profiles": profiles}))
+    result = run_olenv(["roles"], {**alice, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "ACCOUNT              ROLE      PROFILES",
+        "111111111111 (prod)  Admin     dev, prod",
+        "222222222222         Admin",
+        "222222222222         ReadOnly  ro",
+    ]
+    listing = json.loads(run_olenv(["roles", "--format", "json"], alice).stdout)
+    assert [row["profiles"] for row in listing] == [["dev", "prod"], [], ["ro"]]
+
+
 @pytest.mark.parametrize("option", ["--role-order", "--role_order"])  # onelogin-aws-assume-role's spelling too
 def test_table_by_role(alice, option):
     result = run_olenv(["roles", option], alice)
     assert result.returncode == 0, result.stderr
-    assert [line.split()[0] for line in result.stdout.splitlines()] == ["Admin", "Admin", "ReadOnly"]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == [
+        "ROLE", "Admin", "Admin", "ReadOnly"]
 
 
 def test_json(alice):
@@ -48,7 +68,7 @@ def test_json(alice):
     assert listing[0] == {
         "account_id": "111111111111", "account_name": "prod", "role_name": "Admin",
         "role_arn": "arn:aws:iam::111111111111:role/Admin",
-        "provider_arn": "arn:aws:iam::111111111111:saml-provider/OneLogin"}
+        "provider_arn": "arn:aws:iam::111111111111:saml-provider/OneLogin", "profiles": []}
     assert [(r["account_id"], r["account_name"], r["role_name"]) for r in listing[1:]] == [
         ("222222222222", None, "Admin"), ("222222222222", None, "ReadOnly")]
 
@@ -77,7 +97,7 @@ def test_the_agents_assertion_is_reused(alice, onelogin):
     finally:
         run_olenv(["agent", "stop"], alice)
     assert first.returncode == second.returncode == 0, second.stderr
-    assert len(json.loads(second.stdout)) == len(first.stdout.splitlines()) == 3
+    assert len(json.loads(second.stdout)) == len(first.stdout.splitlines()) - 1 == 3
     assert onelogin.count("saml_assertion") == 1
 
 

@@ -9,7 +9,9 @@ from olenv.errors import OlenvError, UsageError
 
 USAGE = f"""\
 olenv agent: the in-memory session agent, by hand. Every command asks it first and
-starts it on demand; it holds sessions in memory only, and nothing on disk.
+starts it on demand; it holds sessions in memory only, and nothing on disk. forget
+drops one profile's sessions (or all) and the SAML assertions it holds, so the next
+use of that profile signs in again; the agent keeps running.
 
 Usage:
   olenv agent (start | stop | status) [options]
@@ -59,8 +61,10 @@ def forget(profile: str | None, every: bool) -> int:
     if not every and not profile:
         held = client.call({"op": "status"})
         names = _names(held.get("sessions", [])) if held and held.get("ok") else ""
-        raise UsageError("agent forget: name a profile or pass --all"
-                         + (f" (the agent holds {names})" if names else ""))
+        error = UsageError("forget: name a profile or pass --all"
+                           + (f" (the agent holds {names})" if names else ""))
+        error.command = "agent"  # shown as `olenv agent: ...`
+        raise error
     reply = client.call({"op": "forget", "all": True} if every else
                         {"op": "forget", "profile": profile})
     if reply is None:

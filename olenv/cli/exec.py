@@ -80,8 +80,9 @@ def _profile_typed_as_command(settings, command: list[str]) -> None:
 
 
 def _serve(args, terminal: Terminal, settings, command: list[str]) -> int:
-    """The command gets a credential server, not keys: they are renewed, through the
-    agent or a new sign-in at the terminal, whenever they have --min-ttl or less left."""
+    """The command gets a credential server, not keys: they are renewed in the background,
+    through the agent or a new sign-in, from --min-ttl (at most half their life) before
+    they end."""
     from olenv.server import child
 
     ttl = min_ttl(args, EXEC_MIN_TTL)

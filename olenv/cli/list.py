@@ -9,28 +9,31 @@ import sys
 
 from olenv import catalog, table
 from olenv import settings as settings_module
+from olenv.cli import options
 from olenv.errors import UsageError
 
-USAGE = """\
+USAGE = f"""\
+olenv list: every profile of the settings, and the session the agent holds for it.
+
 Usage:
   olenv list [options]
 
-List every profile of onelogin.aws.json: its account (with the name from
+Each profile of onelogin.aws.json with its account (and the name from
 accounts.yaml), role and region, and the minutes left on the session the agent
-holds for it. Nothing signs in and no secret is read.
+holds for it. Nothing signs in, no secret is read and no agent is started.
 
 Options:
-  -c DIR, --config-file-path=DIR  Directory holding the settings files (then ./ and
-                                  ~/.onelogin are searched).
-  --format=<format>               table or json (default: table).
-  --names                         Only the profile names, one a line (for scripts and
-                                  tab completion); the agent is not asked.
-  --no-agent                      Do not ask the agent what it holds.
+  -c DIR, --config-file-path=DIR      Directory holding onelogin.aws.json and accounts.yaml
+                                      (then ./ and ~/.onelogin are searched).
+  --format=FORMAT                     What to print [choices: table, json] (default: table).
+  --names                             Only the profile names, one a line (for scripts and
+                                      tab completion); the agent is not asked.
+  --no-agent                          Do not ask the agent what it holds.
+{options.PLAIN}
 
 Environment:
-  OLENV_AGENT        off: do not ask the agent.
-  AWS_DEFAULT_REGION, AWS_REGION
-                     The region of a profile that names none.
+  OLENV_AGENT           off (or 0, no, false): do not ask the agent.
+  AWS_DEFAULT_REGION    The region of a profile that names none (else AWS_REGION).
 
 Examples:
   olenv list

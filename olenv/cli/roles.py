@@ -3,7 +3,7 @@
 import json
 import sys
 
-from olenv import roles
+from olenv import catalog, menu, table
 from olenv.assertion import signed_in
 from olenv.cli import options
 from olenv.cli.common import load_settings
@@ -44,13 +44,22 @@ def run(args) -> int:
         raise UsageError(f"--format {form!r}: roles prints table or json")
     settings = load_settings(args)
     assertion = signed_in(settings, Terminal(), use_agent=not args.get("--no-agent"))
-    rows = roles.menu_rows(assertion.roles, "role" if settings.role_order else "account",
-                           settings.aliases)
+    order = "role" if settings.role_order else "account"
+    profiles = catalog.by_role_of(settings)
+    found = menu.entries(assertion.roles, order, settings.aliases, profiles)
     if form == "table":
-        sys.stdout.write("".join(label + "\n" for _, label in rows))
+        rows = [entry.cells(order) for entry in found]
+        heading = menu.header(order)
+        if not any(entry.profiles for entry in found):  # no column of nothing
+            rows, heading = [row[:2] for row in rows], heading[:2]
+        lines = table.render(heading, rows, table.terminal_width(), shrink=(1, 2))
+        sys.stdout.write("".join(line + "\n" for line in lines))
         return 0
-    listing = [{"account_id": role.account_id, "account_name": settings.aliases.get(role.account_id),
-                "role_name": role.name, "role_arn": role.arn, "provider_arn": role.provider_arn}
-               for role, _ in rows]
+    listing = [{"account_id": e.role.account_id,
+                "account_name": settings.aliases.get(e.role.account_id),
+                "role_name": e.role.name, "role_arn": e.role.arn,
+                "provider_arn": e.role.provider_arn,
+                "profiles": list(profiles.get((e.role.account_id, e.role.name), ()))}
+               for e in found]
     sys.stdout.write(json.dumps(listing, indent=2) + "\n")
     return 0
