@@ -24,11 +24,12 @@ own (`--` still works). With no command, exec starts $SHELL (else /bin/sh) holdi
 credentials; `exit` leaves it. Inside an olenv shell, exec replaces its credentials.
 
 Options:
-{options.SIGNING_IN}
   --server                            Serve credentials to the command on 127.0.0.1
                                       (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they
                                       near expiry, instead of setting the keys.
   --force                             Accepted for older scripts: nesting needs it no more.
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}

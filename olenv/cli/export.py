@@ -19,7 +19,6 @@ The code first unsets every variable olenv manages, so nothing stale is left. Ru
 a terminal, it refuses to print the keys there unless --force is given.
 
 Options:
-{options.SIGNING_IN}
   --shell=SHELL                       The shell to write for: bash, zsh, fish or sh
                                       (default: detected from the parent process).
   --format=FORMAT                     What to print [choices: env, dotenv, json]
@@ -27,6 +26,8 @@ Options:
   --force                             Print the keys even to a terminal.
   --olenv-file=FILE                   Take the profile and role from this .olenv, only if
                                       you allowed it (the prompt hook's call).
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}
