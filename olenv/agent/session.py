@@ -120,6 +120,8 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
     def held_session() -> Credentials | None:
         held, picked = agent.lookup(key, fast, min_ttl)
         if held and picked and not args.get("--quiet"):
+            from olenv.cli.selection import remembered
+
             terminal.say(remembered(held.profile, held.account_id, held.role_name))
         return held
 
@@ -147,13 +149,6 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
         # Asked again even by a caller that did not wait: the one it missed may have
         # finished just before it took the lock.
         return (held_session() if waited or not fresh else None) or sign_in()
-
-
-def remembered(profile: str, account: str, role: str) -> str:
-    """The notice of a session whose role a person picked from the menu earlier: never
-    taken silently (the fast path says the same)."""
-    return (f"olenv: {profile} ({account}/{role}), picked from the role menu earlier; "
-            "--pick shows the menu again")
 
 
 class MenuWatch:
