@@ -1,6 +1,7 @@
 """olenv against OneLogin's onelogin-aws-assume-role 2.1.1, in one table.
 
-    .venv/bin/python bench/run.py [--runs N] [--push-runs N] [--assume-role-venv DIR]
+    .venv/bin/python bench/run.py [--runs N] [--push-runs N] [--latency MS]
+                                  [--roles 1000,5000,20000] [--assume-role-venv DIR]
 
 Both tools run as users run them (their console scripts) against the test
 bed's fake OneLogin API and moto's STS on 127.0.0.1, in the same run, commands
@@ -8,6 +9,13 @@ interleaved; every time is the median of several runs, and every figure that
 matters is a ratio, because these machines are noisy. Peak memory is the
 child's maximum resident set size. onelogin-aws-assume-role is installed from PyPI
 into its own virtual environment on first use (bench/assume_role.py).
+
+--latency MS delays every reply of OneLogin and of STS by MS milliseconds, as
+over the internet. Each process row then has a network floor: the round trips
+the tool made (counted at the servers) times the latency, plus `python -c pass`.
+The role rows sign in with assertions of 1,000 to 20,000 roles (five a
+account), the role picked by --aws-account-id and --aws-role-name, and report
+what they add to a one-role sign-in.
 """
 
 import argparse
@@ -30,11 +38,13 @@ import assume_role  # noqa: E402
 import testbed  # noqa: E402
 from fakes.onelogin import FakeOneLogin  # noqa: E402
 from fakes.saml import role_value, saml_response  # noqa: E402
+from fakes.sts import FaultySTS  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OLENV = str(BIN / "olenv")
 USER, MFA_USER, PUSH_USER, PASSWORD = "alice@example.com", "otp@example.com", "push@example.com", "pw"
-ROLES = 5000
+ROLES_A_ACCOUNT = 5
+CHOSEN = ("100000000000", "Role0")  # the role the role rows ask for
 
 OLENV_MENU = """
 import sys, time
@@ -100,15 +110,29 @@ def measure(argv, env, on_start=None):
         return float(end) - float(start), int(peak) / 1024, out.read().decode(), float(end)
 
 
-def medians(commands: dict, env, runs: int) -> dict:
-    """name → (median seconds, max peak MiB, last stdout); commands interleaved."""
+class Row:
+    """A command's median time, peak memory, last stdout and round trips a run."""
+
+    def __init__(self, samples: list, trips: list[int]):
+        self.seconds = statistics.median(s[0] for s in samples)
+        self.mib = max(s[1] for s in samples)
+        self.stdout = samples[-1][2]
+        self.trips = statistics.median(trips)
+
+
+def medians(commands: dict, env, runs: int, trips=lambda: 0) -> dict:
+    """name → Row; commands interleaved. A command is an argv, or a function of the run's
+    number giving one (None: not measured). trips() counts requests at the servers."""
     samples = {name: [] for name in commands}
-    for _ in range(runs):
+    counted = {name: [] for name in commands}
+    for run in range(runs):
         for name, argv in commands.items():
+            argv = argv(run) if callable(argv) else argv
             if argv is not None:
+                before = trips()
                 samples[name].append(measure(argv, env))
-    return {name: (statistics.median(s[0] for s in got), max(s[1] for s in got), got[-1][2])
-            if got else None for name, got in samples.items()}
+                counted[name].append(trips() - before)
+    return {name: Row(got, counted[name]) if got else None for name, got in samples.items()}
 
 
 class Approver:
@@ -143,21 +167,44 @@ def push_latency(argv, env, onelogin, user, delays) -> tuple[float, float]:
     return statistics.median(latencies), peak
 
 
+def many_roles(count: int) -> list[str]:
+    return [role_value(f"{100000000000 + i // ROLES_A_ACCOUNT:012d}", f"Role{i % ROLES_A_ACCOUNT}")
+            for i in range(count)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--push-runs", type=int, default=3,
                         help="push approvals timed per tool (onelogin-aws-assume-role's take ~15 s each)")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                        help="delay every OneLogin and STS reply by MS milliseconds")
+    parser.add_argument("--roles", default="1000,5000,20000",
+                        help="assertion sizes for the role rows, comma-separated ('' for none)")
     parser.add_argument("--assume-role-venv", type=Path, default=assume_role.DEFAULT_VENV)
     options = parser.parse_args()
+    sizes = [int(size) for size in options.roles.split(",") if size.strip()]
+    latency = options.latency / 1000
     script = assume_role.ensure(options.assume_role_venv)
 
-    with testbed.moto_sts() as sts, FakeOneLogin() as onelogin, \
+    with testbed.moto_sts() as moto, FakeOneLogin() as onelogin, \
             tempfile.TemporaryDirectory() as home, \
             tempfile.TemporaryDirectory(prefix="olenv-bench-") as runtime:
+        # Through the proxy always, so its requests are counted; moto reads one Role value.
+        sts = FaultySTS(moto, one_role=True, latency=latency)
+        onelogin.latency = latency
         onelogin.add_user(USER, PASSWORD)
         onelogin.add_user(MFA_USER, PASSWORD, devices=[FakeOneLogin.OTP])
         push_user = onelogin.add_user(PUSH_USER, PASSWORD, devices=[FakeOneLogin.PUSH])
+        # Users of the agent row: a new one each run, so neither a session nor an assertion
+        # the agent holds answers it, only the API token (which belongs to the API client).
+        agent_users = [f"agent{n}@example.com" for n in range(options.runs + 1)]
+        for name in agent_users:
+            onelogin.add_user(name, PASSWORD)
+        for size in [1, *sizes] if sizes else []:
+            # Built once: the fake would otherwise spend the same time on it for both tools.
+            onelogin.add_user(f"roles{size}@example.com", PASSWORD, saml=saml_response(
+                many_roles(size), ttl=3600))
         settings = Path(home, ".onelogin")
         settings.mkdir()
         (settings / "onelogin.sdk.json").write_text(json.dumps(
@@ -166,77 +213,128 @@ def main():
         (settings / "onelogin.aws.json").write_text(json.dumps(
             {"app_id": onelogin.app_id, "subdomain": onelogin.subdomain,
              "username": USER, "aws_region": "eu-west-1"}))
-        assertion = Path(home, "assertion.b64")
-        assertion.write_text(saml_response([role_value(f"{100000000000 + i // 10:012d}", f"Role{i}")
-                                            for i in range(ROLES)]))
+        assertions = {}
+        for size in sizes:
+            assertions[size] = Path(home, f"assertion-{size}.b64")
+            assertions[size].write_text(saml_response(many_roles(size)))
         env = {"PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "HOME": home,
                "OLENV_ONELOGIN_URL": onelogin.url, "OLENV_PASSWORD": PASSWORD,
                "OLENV_AGENT": "off", "XDG_RUNTIME_DIR": runtime,
-               "AWS_ENDPOINT_URL_STS": sts, "AWS_EC2_METADATA_DISABLED": "true"}
+               "AWS_ENDPOINT_URL_STS": sts.url, "AWS_EC2_METADATA_DISABLED": "true"}
         their_env = assume_role.environment(options.assume_role_venv, env, onelogin.url)
         their_python = str(options.assume_role_venv / "bin" / "python")
+        trips = lambda: len(onelogin.requests) + len(sts.requests)  # noqa: E731
         export = [OLENV, "export", "--shell", "bash"]
-        agent_env = {**env, "OLENV_AGENT": "on", "OLENV_AGENT_IDLE": "300"}
-        agent = subprocess.run(export, env=agent_env, capture_output=True).returncode == 0 and \
+        chosen = ["--aws-account-id", CHOSEN[0], "--aws-role-name", CHOSEN[1]]
+        agent_env = {**env, "OLENV_AGENT": "on", "OLENV_AGENT_IDLE": "600"}
+        # The first sign-in starts the agent and leaves it the API token.
+        agent = subprocess.run(export + ["-u", agent_users[-1]], env=agent_env,
+                               capture_output=True).returncode == 0 and \
             subprocess.run([OLENV, "agent", "status"], env=agent_env,
                            capture_output=True).returncode == 0
-        try:
-            olenv = medians({
+
+        def theirs_args(user, otp=None, *extra):
+            return assume_role.sign_in_args(script, onelogin, user, PASSWORD, "eu-west-1",
+                                            otp) + list(extra)
+
+        def ours(row):
+            return {
                 "floor": [sys.executable, "-c", "pass"],
                 "help": [OLENV, "--help"],
                 "sign-in": export,
                 "otp": export + ["-u", MFA_USER, "--otp", "123456"],
-                "menu": [sys.executable, "-c", OLENV_MENU, str(assertion)],
-            }, env, options.runs)
-            hit = medians({"hit": export if agent else None}, agent_env, options.runs)["hit"]
+                **{f"roles{size}": export + ["-u", f"roles{size}@example.com"] + chosen
+                   for size in [1, *sizes]},
+                **{f"menu{size}": [sys.executable, "-c", OLENV_MENU, str(assertions[size])]
+                   for size in sizes},
+            }[row]
+
+        rows_ours = ["floor", "help", "sign-in", "otp"] + [
+            f"roles{size}" for size in ([1, *sizes] if sizes else [])] + [
+            f"menu{size}" for size in sizes]
+        try:
+            olenv = medians({row: ours(row) for row in rows_ours}, env, options.runs, trips)
+            agent_rows = medians({
+                "hit": export if agent else None,
+                "token": (lambda run: export + ["-u", agent_users[run]]) if agent else None,
+            }, agent_env, options.runs, trips)
         finally:
             if agent:
                 subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
         theirs = medians({
             "floor": [their_python, "-c", "pass"],
             "help": [str(script), "--help"],
-            "sign-in": assume_role.sign_in_args(script, onelogin, USER, PASSWORD, "eu-west-1"),
-            "otp": assume_role.sign_in_args(script, onelogin, MFA_USER, PASSWORD, "eu-west-1", "123456"),
-            "menu": [their_python, "-c", THEIR_MENU, str(assertion)],
-        }, their_env, options.runs)
+            "sign-in": theirs_args(USER),
+            "otp": theirs_args(MFA_USER, "123456"),
+            **{f"roles{size}": theirs_args(f"roles{size}@example.com", None, *chosen)
+               for size in ([1, *sizes] if sizes else [])},
+            **{f"menu{size}": [their_python, "-c", THEIR_MENU, str(assertions[size])]
+               for size in sizes},
+        }, their_env, options.runs, trips)
         # Approval comes at a random moment after the push, the same moments for both.
         delays = [random.Random(n).uniform(0.2, 3.0) for n in range(options.push_runs)]
-        push_ours = push_latency(export + ["-u", PUSH_USER], env, onelogin, push_user, delays)
-        push_theirs = push_latency(assume_role.sign_in_args(script, onelogin, PUSH_USER, PASSWORD,
-                                                   "eu-west-1"), their_env, onelogin, push_user,
-                                 delays)
+        push_ours = push_latency(export + ["-u", PUSH_USER], env, onelogin, push_user, delays) \
+            if options.push_runs else None
+        push_theirs = push_latency(theirs_args(PUSH_USER), their_env, onelogin, push_user,
+                                   delays) if options.push_runs else None
+        sts.stop()
 
-    floor = olenv["floor"][0]
-    rows = [
-        ("python -c pass (each tool's venv)", olenv["floor"][:2], theirs["floor"][:2]),
-        ("--help", olenv["help"][:2], theirs["help"][:2]),
-        ("olenv export, agent hit", hit[:2] if hit else None, None),
-        ("sign-in, no MFA", olenv["sign-in"][:2], theirs["sign-in"][:2]),
-        ("sign-in, OTP", olenv["otp"][:2], theirs["otp"][:2]),
-        ("push: approval → credentials", push_ours, push_theirs),
-    ]
-    menu = (float(olenv["menu"][2].split()[0]), olenv["menu"][1])
-    menu_theirs = (float(theirs["menu"][2].split()[0]), theirs["menu"][1])
-    rows.append((f"SAML parse + role menu, {ROLES} roles*", menu, menu_theirs))
+    report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, latency)
 
-    def ms(value):
-        return f"{value[0] * 1000:.0f}" if value else "n/a"
 
-    def mib(value):
-        return f"{value[1]:.0f}" if value else "n/a"
+def report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, latency):
+    floor = olenv["floor"].seconds
 
-    header = ("| what | olenv ms | × floor | assume-role 2.1.1 ms | assume-role ÷ olenv | olenv MiB | assume-role MiB |")
-    print(header)
-    print("|" + "---|" * 7)
-    for name, ours, others in rows:
-        ratio = f"{others[0] / ours[0]:.1f}×" if ours and others else "n/a"
-        times_floor = f"{ours[0] / floor:.2f}" if ours and "*" not in name \
-            and "push" not in name else ""
-        print(f"| {name} | {ms(ours)} | {times_floor} | {ms(others)} | {ratio} | {mib(ours)} | "
-              f"{mib(others)} |")
-    print(f"\nmedians of {options.runs} runs ({options.push_runs} for the push); "
-          f"* time inside the process, without start-up and imports (goal ≤ 100 ms: "
-          f"{'met' if menu[0] <= 0.1 else 'MISSED'}); peak memory is the whole process's.")
+    def ms(seconds):
+        return f"{seconds * 1000:.0f}" if seconds is not None else "n/a"
+
+    def network_floor(row):
+        return row.trips * latency + floor
+
+    print(f"OneLogin and STS replies delayed {options.latency:g} ms; medians of {options.runs} "
+          f"runs ({options.push_runs} for the push)\n")
+    print("| what | olenv ms | assume-role 2.1.1 ms | olenv ÷ assume-role | round trips | "
+          "floor ms | olenv ÷ floor | olenv MiB | assume-role MiB |")
+    print("|" + "---|" * 9)
+
+    def line(name, ours, others, trips=None, at_floor=None, mib=(None, None)):
+        ratio = f"{ours / others:.2f}" if ours is not None and others else "n/a"
+        times_floor = f"{ours / at_floor:.2f}" if ours is not None and at_floor else ""
+        print(f"| {name} | {ms(ours)} | {ms(others)} | {ratio} | {trips or ''} | "
+              f"{ms(at_floor) if at_floor else ''} | {times_floor} | "
+              f"{f'{mib[0]:.0f}' if mib[0] else ''} | {f'{mib[1]:.0f}' if mib[1] else ''} |")
+
+    def process(name, ours, others):
+        trips = f"{ours.trips:g}" + (f" / {others.trips:g}" if others else "") \
+            if ours and (ours.trips or (others and others.trips)) else ""
+        line(name, ours.seconds if ours else None, others.seconds if others else None, trips,
+             network_floor(ours) if ours else None,
+             (ours.mib if ours else None, others.mib if others else None))
+
+    process("python -c pass (each tool's venv)", olenv["floor"], theirs["floor"])
+    process("--help", olenv["help"], theirs["help"])
+    process("olenv export, agent hit", agent_rows["hit"], None)
+    process("sign-in, no MFA", olenv["sign-in"], theirs["sign-in"])
+    process("sign-in, no MFA, the agent holding the API token", agent_rows["token"],
+            theirs["sign-in"])
+    process("sign-in, OTP", olenv["otp"], theirs["otp"])
+    if push_ours:
+        line("push: approval → credentials", push_ours[0], push_theirs[0],
+             mib=(push_ours[1], push_theirs[1]))
+    for size in sizes:
+        ours, others = olenv[f"roles{size}"], theirs[f"roles{size}"]
+        added = ours.seconds - olenv["roles1"].seconds
+        added_theirs = others.seconds - theirs["roles1"].seconds
+        line(f"{size:,} roles: added to a sign-in", added, added_theirs,
+             mib=(ours.mib, others.mib))
+    for size in sizes:
+        ours = float(olenv[f"menu{size}"].stdout.split()[0])
+        others = float(theirs[f"menu{size}"].stdout.split()[0])
+        line(f"{size:,} roles: SAML parse + role menu*", ours, others,
+             mib=(olenv[f"menu{size}"].mib, theirs[f"menu{size}"].mib))
+    print("\nfloor: round trips × latency + olenv's python -c pass (round trips counted at the "
+          "servers, olenv / assume-role); * time inside the process, without start-up and "
+          "imports; peak memory is the whole process's (the agent's own not counted).")
 
 
 if __name__ == "__main__":

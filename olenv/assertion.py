@@ -15,14 +15,14 @@ def signed_in(settings: Settings, terminal: Terminal, use_agent: bool = True) ->
     held = agent.assertion(settings) if agent else None
     if held:
         return saml.parse(held)
-    assertion = saml.parse(_sign_in(settings, terminal))
+    assertion = saml.parse(_sign_in(settings, terminal, agent))
     if agent:
         agent.keep_assertion(settings, assertion)
     return assertion
 
 
-def _sign_in(settings: Settings, terminal: Terminal) -> str:
+def _sign_in(settings: Settings, terminal: Terminal, agent) -> str:
     from olenv.flow import onelogin_request
     from olenv.onelogin.signin import sign_in
 
-    return sign_in(*onelogin_request(settings, terminal), terminal)
+    return sign_in(*onelogin_request(settings, terminal, tokens=agent), terminal)

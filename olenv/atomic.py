@@ -9,7 +9,9 @@ def replace(target: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to a private temporary file beside `target`, then rename it over it.
 
     The temporary file is born 0600 (mkstemp), so a secret is never readable by others,
-    even for a moment; `mode` is applied before the rename.
+    even for a moment; `mode` is applied before the rename. Its data reaches the disk
+    (fsync) before the rename, so a crash leaves the old file or the new one, never an
+    empty one; the directory is synced after, so the rename itself lasts.
     """
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
@@ -23,3 +25,17 @@ def replace(target: Path, data: bytes, mode: int = 0o600) -> None:
     except BaseException:
         os.unlink(temp)
         raise
+    _sync_directory(target.parent)
+
+
+def _sync_directory(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return  # not every system opens directories: the data itself is already safe
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

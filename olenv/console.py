@@ -2,12 +2,16 @@
 session's keys for a sign-in token, and a login URL carries that token to a browser.
 
 Whoever holds the login URL is in the console for the next 15 minutes, so it is
-printed only on request and never put on a command line: the browser is sent to
-a one-time page on 127.0.0.1 that redirects it there.
+printed only on request (or where no browser can open) and never put on a command
+line: the browser is sent to a one-time page on 127.0.0.1 that redirects it there.
 """
 
 import json
+import os
 import re
+import shutil
+import sys
+import time
 from datetime import datetime, timezone
 from urllib.parse import urlencode, urlsplit
 
@@ -16,12 +20,13 @@ from olenv.credentials import Credentials
 from olenv.errors import OlenvError, UsageError
 from olenv.settings import override_url
 
-# region prefix → (federation endpoint, console base URL); "{region}" is filled in
-_PARTITIONS = {
-    "cn-": ("https://signin.amazonaws.cn/federation", "https://console.amazonaws.cn"),
-    "us-gov-": ("https://signin.amazonaws-us-gov.com/federation",
-                "https://console.amazonaws-us-gov.com"),
-    "": ("https://signin.aws.amazon.com/federation", "https://{region}.console.aws.amazon.com"),
+# partition → (federation endpoint, console domain), as aws-vault builds them: the landing
+# page is https://<region>.<console domain>/..., in aws-cn and aws-us-gov too.
+_CONSOLES = {
+    "aws": ("https://signin.aws.amazon.com/federation", "console.aws.amazon.com"),
+    "aws-cn": ("https://signin.amazonaws.cn/federation", "console.amazonaws.cn"),
+    "aws-us-gov": ("https://signin.amazonaws-us-gov.com/federation",
+                   "console.amazonaws-us-gov.com"),
 }
 MIN_SESSION, MAX_SESSION = 900, 43200  # what getSigninToken accepts as SessionDuration
 SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
@@ -30,7 +35,14 @@ BROWSER_WAIT = 60.0
 
 
 def _partition(region: str) -> tuple[str, str]:
-    return next(urls for prefix, urls in _PARTITIONS.items() if region.startswith(prefix))
+    from olenv import partitions
+
+    partition = partitions.of_region(region)
+    if partition not in _CONSOLES:
+        raise OlenvError(f"olenv knows no AWS console sign-in for region {region} "
+                         f"(partition {partition or 'unknown'}): only "
+                         f"{', '.join(_CONSOLES)} have a public federation endpoint")
+    return _CONSOLES[partition]
 
 
 def endpoint_override(value: str | None) -> str | None:
@@ -52,7 +64,7 @@ def check_destination(where: str | None) -> None:
 def destination(region: str, where: str | None = None) -> str:
     """The console page to land on: its home in the region, a service's home, or an https URL."""
     check_destination(where)
-    base = _partition(region)[1].format(region=region)
+    base = f"https://{region}.{_partition(region)[1]}"
     if not where:
         return f"{base}/console/home?region={region}"
     if SERVICE.match(where):
@@ -98,18 +110,98 @@ def login_url(endpoint: str, token: str, landing: str) -> str:
                                        "Destination": landing, "SigninToken": token})
 
 
-def open_in_browser(url: str, wait: float = BROWSER_WAIT) -> None:
-    """Open `url` through a one-time redirect on 127.0.0.1, so no command line carries it."""
+# Browsers that take over the terminal: they run in the foreground, and only with one.
+TEXT_BROWSERS = {"lynx", "links", "links2", "elinks", "w3m", "www-browser", "browsh"}
+SSH = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
+
+
+class NoBrowser(Exception):
+    """Why no browser is opened here: the URL is then printed instead."""
+
+
+class Browser:
+    """A browser to start: a command from BROWSER (argv, "%s" for the URL), or one that
+    Python's webbrowser found."""
+
+    def __init__(self, name: str, argv: list[str] | None = None, controller=None):
+        self.name, self.argv, self.controller = name, argv, controller
+
+    @property
+    def text(self) -> bool:
+        return os.path.basename(self.name) in TEXT_BROWSERS
+
+
+def choose_browser(env=os.environ, platform: str = sys.platform, interactive: bool = False,
+                   which=shutil.which) -> Browser:
+    """The browser to open, or NoBrowser saying why none should be: BROWSER naming
+    nothing usable, an SSH session, no display, a text browser with no terminal."""
+    browser = _from_browser_variable(env, which) if env.get("BROWSER") else None
+    if browser is None:
+        if any(env.get(name) for name in SSH):
+            raise NoBrowser("this is an SSH session, and a browser would open on the remote "
+                            "machine")
+        graphical = platform.startswith("darwin") or platform.startswith(("win", "cygwin"))
+        if not graphical and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+            raise NoBrowser("there is no display (DISPLAY and WAYLAND_DISPLAY are unset)")
+        import webbrowser
+
+        try:
+            controller = webbrowser.get()
+        except webbrowser.Error:
+            raise NoBrowser("no web browser was found") from None
+        browser = Browser(str(getattr(controller, "name", "") or "browser"), controller=controller)
+    if browser.text and not interactive:
+        raise NoBrowser(f"{clean(browser.name)} is a text-mode browser and there is no terminal "
+                        "to run it in")
+    return browser
+
+
+def _from_browser_variable(env, which) -> Browser:
+    import shlex
+
+    for entry in env["BROWSER"].split(os.pathsep):
+        try:
+            argv = shlex.split(entry)
+        except ValueError:
+            continue
+        if argv and which(argv[0]):
+            return Browser(argv[0], argv if any("%s" in a for a in argv) else [*argv, "%s"])
+    raise NoBrowser(f"BROWSER={clean(env['BROWSER'])} names no program found on PATH")
+
+
+def clean(text: str) -> str:
+    """A value from the environment, safe to show: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
+                    proc: str = "/proc") -> None:
+    """Send the browser to `url` through a one-time redirect on 127.0.0.1.
+
+    The redirect serves only the user's own uid where the kernel tells a connection's
+    owner (Linux): another user who reads the browser's command line gets nothing.
+    Elsewhere the command line carries no secret: the browser opens a file:// page,
+    readable by this user alone, that leads to the redirect. Returns once the user's
+    browser took the URL; OlenvError if it did not.
+    """
     import secrets
+    import tempfile
     import threading
-    import webbrowser
     from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from olenv import tcpowner
 
     path = "/" + secrets.token_urlsafe(24)
     served = threading.Event()
+    checked = tcpowner.readable(proc)
+    me = os.getuid()
 
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self):
+            ours = self.server.server_address
+            if checked and tcpowner.owner(ours, self.client_address, proc) != me:
+                self.send_error(403)  # not the user's own browser
+                return
             if self.path != path or served.is_set():
                 self.send_error(404)
                 return
@@ -124,15 +216,70 @@ def open_in_browser(url: str, wait: float = BROWSER_WAIT) -> None:
         def log_message(self, *args):
             pass
 
+    private = None
     with HTTPServer(("127.0.0.1", 0), Redirect) as server:
         background.start(server.serve_forever, 0.05)
+        local = f"http://127.0.0.1:{server.server_port}{path}"
         try:
-            # A text-mode browser runs in the foreground: the redirect is served meanwhile.
-            if not webbrowser.open(f"http://127.0.0.1:{server.server_port}{path}"):
-                raise UsageError("no web browser found: run olenv console --print "
-                                 "and open the URL yourself")
-            if not served.wait(wait):
-                raise OlenvError(f"the browser did not open the sign-in page within {wait:.0f} s: "
-                                 "try olenv console --print")
+            target = local
+            if not checked:
+                private = tempfile.mkdtemp(prefix="olenv-console-")  # 0700
+                target = _trampoline(private, local)
+            _launch(browser, target, served, wait)
         finally:
             server.shutdown()
+            if private:
+                import shutil as files
+
+                files.rmtree(private, ignore_errors=True)
+
+
+def _trampoline(directory: str, local: str) -> str:
+    """A page, 0600 in a private directory, that sends the browser on to `local`."""
+    from html import escape
+
+    page = os.path.join(directory, "aws-console.html")
+    fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(fd, "w", encoding="utf-8") as out:
+        out.write('<!doctype html><meta charset="utf-8"><meta name="referrer" '
+                  f'content="no-referrer"><meta http-equiv="refresh" content="0;url={escape(local)}">'
+                  f'<title>AWS console</title><a href="{escape(local)}">Open the AWS console</a>\n')
+    return "file://" + page
+
+
+def _launch(browser: Browser, target: str, served, wait: float) -> None:
+    """Start the browser and wait for the redirect to be taken; never for ever: a text
+    browser, which the user drives, is waited for until it exits, any other for `wait`."""
+    import subprocess
+
+    def failed(why: str) -> OlenvError:
+        return OlenvError(f"{why}: try olenv console --print")
+
+    if browser.controller is not None:
+        if browser.text:
+            browser.controller.open(target)
+        else:
+            opened = []
+            background.start(lambda: opened.append(browser.controller.open(target)))
+            if not served.wait(wait):
+                raise failed(f"the browser did not open the sign-in page within {wait:.0f} s"
+                             if opened != [False] else "the browser could not be started")
+        if not served.is_set():
+            raise failed("the browser did not open the sign-in page")
+        return
+    argv = [a.replace("%s", target) for a in browser.argv]
+    try:
+        child = subprocess.Popen(argv, stdin=None if browser.text else subprocess.DEVNULL)
+    except OSError as exc:
+        raise failed(f"cannot run the browser {clean(argv[0])} ({exc.strerror})") from None
+    if browser.text:
+        child.wait()
+    else:
+        deadline = time.monotonic() + wait
+        while not served.wait(0.05):
+            if child.poll() not in (None, 0):
+                raise failed(f"the browser {clean(argv[0])} failed (exit {child.returncode})")
+            if time.monotonic() > deadline:
+                raise failed(f"the browser did not open the sign-in page within {wait:.0f} s")
+    if not served.is_set():
+        raise failed("the browser closed without opening the sign-in page")

@@ -73,5 +73,7 @@ class Credentials:
 
     def summary(self) -> str:
         """One line for people: never a secret."""
-        return (f"{self.profile} ({self.account_id}/{self.role_name}, {self.region}, "
-                f"{self.minutes_left()} min)")
+        from olenv.text import safe  # a profile, role or region can come from a file or a reply
+
+        return safe(f"{self.profile} ({self.account_id}/{self.role_name}, {self.region}, "
+                    f"{self.minutes_left()} min)")

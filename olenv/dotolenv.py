@@ -46,8 +46,8 @@ def locate(path: str | None) -> Path:
     """The .olenv a command means: PATH (a file, or a directory to search up from), else the nearest."""
     start = here() if path is None else Path(os.path.abspath(path))
     if path is not None and not start.is_dir():
-        if start.is_file():
-            return start
+        if start.exists():
+            return start  # a file; trust.read refuses anything but a plain one
         raise ConfigError(f"{path}: no such file or directory")
     found = find(start)
     if found is None:

@@ -1,8 +1,8 @@
 """One sign-in, start to end: settings → OneLogin → SAML → role → STS → Credentials."""
 
-from olenv import catalog, roles, saml, sts
+from olenv import catalog, partitions, roles, saml, sts
 from olenv.credentials import Credentials
-from olenv.settings import DEFAULT_AWS_REGION, Settings
+from olenv.settings import Settings
 from olenv.terminal import Terminal
 
 
@@ -27,14 +27,16 @@ def ask_missing(settings: Settings, terminal: Terminal) -> None:
         setattr(settings, name, terminal.ask(prompt, what))
 
 
-def onelogin_request(settings: Settings, terminal: Terminal):
-    """The OneLogin client and the sign-in request, once the terminal gave what was missing."""
+def onelogin_request(settings: Settings, terminal: Terminal, tokens=None):
+    """The OneLogin client and the sign-in request, once the terminal gave what was missing.
+    tokens: where the API token may outlive this run (the agent)."""
     from olenv.onelogin.client import OneLoginClient
     from olenv.onelogin.signin import SignInRequest
 
     ask_missing(settings, terminal)
     client = OneLoginClient(settings.base_url, settings.client_id, settings.client_secret,
-                            api_version=settings.saml_api_version)
+                            api_version=settings.saml_api_version,
+                            client_origin=settings.client_origin, tokens=tokens)
     request = SignInRequest(
         username=settings.username, password=settings.password, app_id=str(settings.app_id),
         subdomain=settings.subdomain, ip=settings.ip, otp=settings.otp,
@@ -43,14 +45,16 @@ def onelogin_request(settings: Settings, terminal: Terminal):
     return client, request
 
 
-def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentials:
+def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None) -> Credentials:
     """assertions: where a valid SAML assertion may be held (the agent), so taking
-    another role right after a sign-in needs no second password or MFA."""
+    another role right after a sign-in needs no second password or MFA; tokens: where
+    the OneLogin API token may be (the agent), so a sign-in skips fetching it."""
     from olenv.onelogin.signin import sign_in
 
-    sts.warm_up()
-    client, request = onelogin_request(settings, terminal)
-    region = settings.aws_region or DEFAULT_AWS_REGION
+    # The client for the likeliest region is built while OneLogin answers: the one set,
+    # else the commercial partition's default (the role may still choose another).
+    sts.warm_up(settings.aws_region or partitions.DEFAULTS["aws"])
+    client, request = onelogin_request(settings, terminal, tokens)
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None
         if not held:
@@ -66,6 +70,8 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None) -> Credentia
                             role_name=settings.aws_role_name,
                             order="role" if settings.role_order else "account",
                             aliases=settings.aliases, profiles=lambda: catalog.by_role_of(settings))
+        # The role's partition decides the region, and refuses one of another partition.
+        region = partitions.region_for(role, settings.aws_region, settings.sources.get("aws_region"))
         try:
             reply = sts.assume(assertion, role, settings.duration, region)
         except sts.AssertionExpired:

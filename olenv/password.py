@@ -3,6 +3,16 @@ keychain_account is set, and `keyring` is imported only then.
 
 The names follow onelogin-aws-assume-role, so a password it stored is found: a
 missing service is "onelogin", a missing account the username before any "@".
+They come only from trusted settings (olenv.settings leaves out a working
+tree's files until allowed), so a cloned repository cannot have another
+keyring entry read and sent as "the password".
+
+Only a backend that really keeps secrets is used: the Secret Service, KWallet,
+macOS's Keychain, Windows' Credential Manager or a third-party one. keyring's
+null and fail backends, keyrings.alt's (its PlaintextKeyring is a base64 file
+in ~/.local/share) and a chainer holding nothing better are refused with one
+line; from a chainer, the best secure member is used by itself, so a password
+is never read from, or written to, a plain file behind it.
 """
 
 import contextlib
@@ -29,20 +39,50 @@ def entry(settings: Settings) -> tuple[str, str]:
     return settings.keychain_service or DEFAULT_SERVICE, account
 
 
+# keyring's backends that keep nothing, and the chainer, whose members are judged instead.
+_EMPTY = ("keyring.backends.fail", "keyring.backends.null")
+_INSTALL = ("install and unlock a Secret Service (gnome-keyring or KeePassXC) or KWallet, "
+            "or unset keychain_service/keychain_account")
+
+
+def _secure(backend) -> bool:
+    module = type(backend).__module__
+    # keyrings.alt's own words: "alternate, possibly-insecure backends".
+    return not (module in _EMPTY or module.startswith("keyrings.alt")
+                or module == "keyring.backends.chainer")
+
+
+def _name(backend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__qualname__}"
+
+
+def backend(keyring):
+    """The keyring backend olenv uses: one that keeps secrets, else a ConfigError."""
+    from keyring.backends.chainer import ChainerBackend
+
+    chosen = keyring.get_keyring()
+    members = list(chosen.backends) if isinstance(chosen, ChainerBackend) else [chosen]
+    good = [member for member in members if _secure(member)]
+    if good:
+        return good[0]
+    plain = [_name(member) for member in members if type(member).__module__ not in _EMPTY]
+    if plain:
+        raise ConfigError(f"the only OS keyring here ({', '.join(plain)}) keeps the password "
+                          f"in a plain file: {_INSTALL}")
+    raise ConfigError(f"no OS keyring is available here (keyring found no backend): {_INSTALL}")
+
+
 @contextlib.contextmanager
 def _keyring(doing: str):
     try:
         import keyring
-        from keyring.backends import fail
         from keyring.errors import KeyringError
     except ImportError:
         raise ConfigError("the OS keyring needs the keyring package: "
                           "pip install 'olenv[keyring]'") from None
-    if isinstance(keyring.get_keyring(), fail.Keyring):
-        raise ConfigError("no OS keyring is available here (keyring found no backend): "
-                          "unset keychain_service/keychain_account, or install a backend")
+    found = backend(keyring)
     try:
-        yield keyring
+        yield found
     except KeyringError as exc:
         raise OlenvError(f"the OS keyring failed {doing} ({exc.__class__.__name__})") from None
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from olenv import atomic
+from olenv import atomic, lines
 from olenv.errors import OlenvError
 from olenv.saml import Role
 from olenv.settings import read_json
@@ -68,6 +68,7 @@ def plan(path: Path, new: Mapping[str, dict]) -> Change:
 def write(path: Path, data: dict) -> Path:
     """Replace the file atomically, keeping its mode; a symlink is followed, not replaced."""
     target = Path(os.path.realpath(path))
+    _check(data, target)
     try:
         mode = target.stat().st_mode & 0o777
     except FileNotFoundError:
@@ -78,3 +79,17 @@ def write(path: Path, data: dict) -> Path:
     except OSError as exc:
         raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
     return target
+
+
+def _check(value, target: Path, where: str = "") -> None:
+    """Every name and text bound for the file stays on one line: JSON would escape a break,
+    but a profile name also becomes a credentials file section and is shown to people."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            lines.check(f"a key in {where or 'the top level'}", str(key), target)
+            _check(inner, target, f"{where}/{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            _check(inner, target, f"{where}[{index}]")
+    elif isinstance(value, str):
+        lines.check(f"the value of {where}", value, target)

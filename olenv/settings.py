@@ -9,6 +9,14 @@ Each is looked up in -c DIR, then the current directory, then ~/.onelogin; the
 first one found is used whole. Precedence for every value: command line >
 profile section > top-level keys > environment > defaults.
 
+A file in the current directory may come from a cloned repository, and these
+files choose the tenant that gets the password, the API client and the keyring
+entry read as the password. So it counts only once allowed (olenv.trust, as a
+.olenv); until then one notice names it and the command that allows it, and
+the search goes on to ~/.onelogin. Files in the folders the user chose (-c DIR,
+~/.onelogin) must be theirs (or root's) and writable by nobody else. Every file
+is read bounded (trust.read).
+
 Every value that decides where the password goes (region, tenant subdomain,
 OLENV_ONELOGIN_URL) is validated here, before any request is built.
 """
@@ -45,6 +53,9 @@ AWS_KEYS = {"app_id", "subdomain", "username", "profile", "duration", "aws_regio
             "push_interval", "push_timeout", "profiles"}
 PROFILE_KEYS = {"aws_account_id", "aws_role_name", "aws_region", "app_id"}
 SDK_KEYS = {"client_id", "client_secret", "region", "ip", "subdomain"}
+# The keys that choose where the password, the API secret or a keyring entry goes.
+STEERING = ("client_id", "client_secret", "region", "subdomain", "ip", "keychain_service",
+            "keychain_account")
 
 
 @dataclass
@@ -67,13 +78,27 @@ class Settings:
     role_order: bool = False
     saml_api_version: int = 2
     push_interval: float = 2.0
-    push_timeout: float = 120.0
+    push_timeout: float = 90.0
     keychain_service: str | None = None
     keychain_account: str | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     # value name → "command line" | "profile NAME in <file>" | "<file>" | "environment" | "default"
     sources: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def client_origin(self) -> str:
+        """Where the API client id and secret came from, as an error about them says it."""
+        origins = []
+        for name in ("client_id", "client_secret"):
+            source = self.sources.get(name, "")
+            variable = f"OLENV_{name.upper()}"
+            origins.append(variable if source.startswith("environment") else source)
+        if origins[0] == origins[1]:
+            return origins[0] or "onelogin.sdk.json"
+        if all(origin.startswith("OLENV_") for origin in origins):
+            return " and ".join(origins)
+        return f"the client id from {origins[0]} and the secret from {origins[1]}"
 
 
 def normalise_account(value, origin: str) -> str:
@@ -84,31 +109,107 @@ def normalise_account(value, origin: str) -> str:
     return text.zfill(12)
 
 
-def find_file(name: str, config_dir: str | None, cwd: Path, home: Path) -> Path | None:
+def candidates(name: str, config_dir: str | None, cwd: Path, home: Path) -> list[tuple[Path, bool]]:
+    """Where `name` is looked for, in order, each with whether the user chose that folder
+    (-c DIR, ~/.onelogin) rather than just being in it (the current directory)."""
+    own = home / ".onelogin"
+    chosen = [own]
+    found = []
     if config_dir is not None:
         folder = Path(config_dir).expanduser()
         if not folder.is_dir():
             raise ConfigError(f"-c/--config-file-path: {config_dir} is not a directory")
-        candidates = [folder / name, cwd / name, home / ".onelogin" / name]
-    else:
-        candidates = [cwd / name, home / ".onelogin" / name]
-    return next((path for path in candidates if path.is_file()), None)
+        chosen.append(folder)
+        found.append((folder / name, True))
+    found.append((cwd / name, any(_same(cwd, folder) for folder in chosen)))
+    found.append((own / name, True))
+    return found
 
 
-def read_json(path: Path) -> dict:
+def _same(one: Path, other: Path) -> bool:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def find(name: str, config_dir: str | None, cwd: Path, home: Path,
+         say=None) -> tuple[Path, bytes] | None:
+    """The file olenv uses for `name`, and its content, read once and bounded.
+
+    A file in a chosen folder is used, or refused with one line (another owner, writable
+    by others, not a plain file, too big). A file merely in the current directory is used
+    only once allowed; otherwise `say` gets the notice and the search goes on.
+    """
+    from olenv import trust
+
+    for path, chosen in candidates(name, config_dir, cwd, home):
+        if not path.exists():
+            continue
+        if chosen:
+            content, info = trust.load(path)
+            if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                raise ConfigError(f"{trust.shown(path)} is writable by others (mode "
+                                  f"{stat.S_IMODE(info.st_mode):o}): chmod go-w it to use it")
+            return path, content
+        try:
+            content = trust.read(path)
+        except ConfigError as refused:
+            (say or notice)(f"{refused}; olenv leaves it out")
+            continue
+        state = trust.standing(path, content)
+        if state in trust.TRUSTED:
+            return path, content
+        (say or notice)(untrusted(path, state, content))
+    return None
+
+
+def untrusted(path: Path, state: str, content: bytes) -> str:
+    """The notice for a settings file found in the working tree and not allowed as it is."""
+    from olenv import trust
+
+    command = f"olenv allow {trust.shown(path)}"
+    if state == trust.DENIED:
+        return f"{trust.shown(path)} is denied, so olenv leaves it out: run  {command}  to use it"
+    steering = ""
+    try:
+        data = json.loads(content) if path.suffix == ".json" else {}
+        keys = [key for key in STEERING if isinstance(data, dict) and data.get(key)]
+        if keys:
+            steering = f" (it would set {', '.join(keys)})"
+    except (ValueError, RecursionError):
+        pass
+    why = "is not allowed yet" if state == trust.NEW else "changed since it was allowed"
+    return (f"{trust.shown(path)} {why}, so olenv leaves it out{steering}: read it, "
+            f"then run  {command}")
+
+
+def find_file(name: str, config_dir: str | None, cwd: Path, home: Path) -> Path | None:
+    """The path find() would use, without its notices."""
+    found = find(name, config_dir, cwd, home, say=lambda _: None)
+    return found and found[0]
+
+
+def read_json(path: Path, content: bytes | None = None) -> dict:
+    from olenv import trust
+
+    try:
+        data = json.loads((trust.read(path) if content is None else content).decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a JSON object at the top")
     return data
 
 
-def read_aliases(path: Path) -> dict[str, str]:
+def read_aliases(path: Path, content: bytes | None = None) -> dict[str, str]:
     import yaml  # only when an accounts.yaml exists
+
+    from olenv import trust
 
     # Account ids stay the text the user wrote: YAML would make 012345670123 an octal int.
     class Loader(yaml.SafeLoader):
@@ -117,8 +218,9 @@ def read_aliases(path: Path) -> dict[str, str]:
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - a SafeLoader
-    except (OSError, UnicodeDecodeError) as exc:
+        text = (trust.read(path) if content is None else content).decode("utf-8")
+        data = yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -135,7 +237,15 @@ def read_aliases(path: Path) -> dict[str, str]:
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"olenv: warning: {message}\n")
+    from olenv.text import safe
+
+    sys.stderr.write(f"olenv: warning: {safe(message)}\n")
+
+
+def notice(message: str) -> None:
+    from olenv.text import safe
+
+    sys.stderr.write(f"olenv: {safe(message)}\n")
 
 
 def warn_unknown(path: Path, data: dict, known: set[str]) -> None:
@@ -147,9 +257,12 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return False  # a name, or a spelling such as 0x7f.1 or 127.1: refused, not resolved
+    # An IPv4-mapped IPv6 form (::ffff:127.0.0.1) is refused: one spelling per address,
+    # and the same answer on every Python (3.13 calls it loopback, earlier ones do not).
+    return address.is_loopback and not getattr(address, "ipv4_mapped", None)
 
 
 def override_url(variable: str, value: str) -> str:
@@ -230,19 +343,19 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None,
         if name != "config_dir":
             put(name, value, "command line")
 
-    sdk_path = find_file(SDK_FILE, config_dir, cwd, home)
-    sdk = {}
-    if sdk_path:
-        files["sdk"] = sdk_path
-        sdk = read_json(sdk_path)
+    sdk_path, sdk = None, {}
+    found = find(SDK_FILE, config_dir, cwd, home)
+    if found:
+        sdk_path = files["sdk"] = found[0]
+        sdk = read_json(*found)
         warn_unknown(sdk_path, sdk, SDK_KEYS)
         if sdk_path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
             warn(f"{sdk_path} holds the API client secret and is readable by others: chmod 600 it")
 
-    aws_path = find_file(AWS_FILE, config_dir, cwd, home)
-    if aws_path:
-        files["aws"] = aws_path
-        aws = read_json(aws_path)
+    found = find(AWS_FILE, config_dir, cwd, home)
+    if found:
+        aws_path = files["aws"] = found[0]
+        aws = read_json(*found)
         warn_unknown(aws_path, aws, AWS_KEYS)
         profile = _optional_string(values.get("profile") or aws.get("profile") or None,
                                    f"{aws_path}: profile")
@@ -320,9 +433,9 @@ def load(cli: dict, env=None, cwd: Path | None = None, home: Path | None = None,
     for name in ("duration", "saml_api_version", "push_interval", "push_timeout"):
         sources.setdefault(name, "default")
 
-    accounts_path = find_file(ACCOUNTS_FILE, config_dir, cwd, home)
-    if accounts_path:
-        files["accounts"] = accounts_path
-        settings.aliases = read_aliases(accounts_path)
+    found = find(ACCOUNTS_FILE, config_dir, cwd, home)
+    if found:
+        files["accounts"] = found[0]
+        settings.aliases = read_aliases(*found)
     settings.sources = sources
     return settings

@@ -37,7 +37,7 @@ def gather(cli: dict, no_agent: bool = False, env=os.environ) -> dict:
                 step(report[key])
             except OlenvError as exc:
                 report["problems"].append(str(exc))
-    report["warnings"] = [line.removeprefix("olenv: warning: ")
+    report["warnings"] = [line.removeprefix("olenv: warning: ").removeprefix("olenv: ")
                           for line in warnings.getvalue().splitlines()]
     return report
 

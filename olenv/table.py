@@ -10,6 +10,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from olenv.text import safe
+
 GAP = "  "
 MIN_WIDTH = 6  # a shrunk column keeps at least this much (or its header)
 ELLIPSIS = "…"
@@ -50,9 +52,8 @@ def tty_width(env=os.environ, path: str = "/dev/tty") -> int | None:
 
 
 def cell(value) -> str:
-    """A value as one line of plain text: control characters become "?"."""
-    text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    """A value as one line of plain text: control characters escaped (olenv.text)."""
+    return "" if value is None else safe(value)
 
 
 def render(header: Sequence[str] | None, rows: Sequence[Sequence], width: int | None = None,

@@ -1,22 +1,36 @@
 # olenv's prompt hook for bash 4.4 or later: eval "$(olenv hook bash)" at the end of ~/.bashrc.
-# (olenv hook prints _olenv_bin and _olenv_vars, the managed variables, before this.)
+# (olenv hook prints _olenv_bin, _olenv_stamp and _olenv_vars, the managed variables, first.)
 #
 # In a tree whose .olenv was allowed, the shell holds that profile's credentials;
 # leaving it puts back exactly what was there before. A prompt costs one string
-# comparison: only a new $PWD walks up for .olenv (builtins only), and only a
-# different file, or credentials near expiry, runs olenv, which checks the trust.
+# comparison and one read of a small file: only a new $PWD walks up for .olenv
+# (builtins only), and only a different file, an allow or deny made anywhere, or
+# credentials near expiry, runs olenv, which checks the trust.
+#
+# Nothing here fails or exits the shell, under set -euo pipefail too: every function
+# returns 0, whatever olenv said (not allowed, sign-in refused, OneLogin down, Ctrl-C at
+# the password, olenv gone), and olenv's own line says what went wrong.
 #
 # State, in unexported variables:
 #   _olenv_pwd          the directory last looked at
 #   _olenv_file         the .olenv that applies ("" none), whether or not it worked
+#   _olenv_gen          the stamp as last read: olenv rewrites it at every allow or deny
 #   _olenv_active       1 while olenv's values are set
 #   _olenv_saved        "x" (exported) or "-" and the name of each variable set before;
 #   _olenv_old_NAME     its value then (the user's own, kept in this shell only)
 #   _olenv_expires      the credentials' expiry and _olenv_renew the next renewal, in epoch seconds
+#   _olenv_ok           1 when the last run of olenv gave credentials
 #   OLENV_MINUTES_LEFT  for the prompt
 
+# Hands the user's $? back, for the prompt commands after it; PROMPT_COMMAND runs it as
+# `_olenv_hook && :`, so that errexit never takes that status for a failure.
 _olenv_hook() {
-    local status=$? now
+    local status=$? now gen=
+    # An allow or deny since the last look, in any terminal: look again. A builtin read.
+    { IFS= read -r gen <"$_olenv_stamp"; } 2>/dev/null || :
+    if [[ $gen != "$_olenv_gen" ]]; then
+        _olenv_gen=$gen _olenv_pwd= _olenv_file=.
+    fi
     if [[ $PWD != "$_olenv_pwd" ]]; then
         _olenv_pwd=$PWD
         _olenv_find
@@ -24,12 +38,12 @@ _olenv_hook() {
     fi
     # Credentials held: renew them near expiry, and keep the minutes left current.
     # The clock: EPOCHSECONDS in bash 5, printf's %(%s)T in bash 4.4.
-    if ((_olenv_expires)); then
+    if [[ $_olenv_expires != 0 ]]; then
         now=${EPOCHSECONDS-}
         [[ -n $now ]] || printf -v now '%(%s)T' -1
         ((now < _olenv_renew)) || _olenv_renewal
-        if ((_olenv_expires)); then
-            ((OLENV_MINUTES_LEFT = now < _olenv_expires ? (_olenv_expires - now) / 60 : 0))
+        if [[ $_olenv_expires != 0 ]]; then
+            OLENV_MINUTES_LEFT=$((now < _olenv_expires ? (_olenv_expires - now) / 60 : 0))
         fi
     fi
     return $status
@@ -54,16 +68,26 @@ _olenv_enter() {
     # Recorded first: a failed or interrupted sign-in is not retried at every prompt.
     _olenv_file=$_olenv_found
     [[ -z $_olenv_file ]] || _olenv_fetch
+    return 0
 }
 
-# Runs olenv for _olenv_file with the variables as they were before olenv's, then applies its code.
+# Runs olenv for _olenv_file with the variables as they were before olenv's, then applies
+# its code; _olenv_ok says whether it did. olenv itself prints why when it gives nothing.
 _olenv_fetch() {
     local code
+    _olenv_ok=0
+    if ! command -v -- "$_olenv_bin" >/dev/null; then
+        printf 'olenv: the prompt hook cannot run %s: not found (reinstall olenv, or take %s out of ~/.bashrc)\n' \
+            "$_olenv_bin" 'eval "$(olenv hook bash)"' >&2
+        return 0
+    fi
     code=$(_olenv_leave; command "$_olenv_bin" export --shell bash --min-ttl 900 \
-        --olenv-file "$_olenv_file") || return 1
-    ((_olenv_active)) || _olenv_save
+        --olenv-file "$_olenv_file") || return 0
+    [[ $_olenv_active == 1 ]] || _olenv_save
     eval "$code"
     _olenv_times
+    _olenv_ok=1
+    return 0
 }
 
 _olenv_save() {
@@ -78,10 +102,11 @@ _olenv_save() {
         fi
         printf -v "_olenv_old_$name" '%s' "${!name}"
     done
+    return 0
 }
 
 _olenv_leave() {
-    ((_olenv_active)) || return 0
+    [[ $_olenv_active == 1 ]] || return 0
     local name entry old
     for name in "${_olenv_vars[@]}"; do
         unset -v "$name"
@@ -94,6 +119,7 @@ _olenv_leave() {
     done
     _olenv_saved=() _olenv_active=0 _olenv_expires=0
     unset -v OLENV_MINUTES_LEFT
+    return 0
 }
 
 # After new credentials: their expiry (UTC, as AWS_CREDENTIAL_EXPIRATION says it) in epoch
@@ -105,45 +131,60 @@ _olenv_times() {
         return 0
     now=${EPOCHSECONDS-}
     [[ -n $now ]] || printf -v now '%(%s)T' -1
-    ((y = 10#${e:0:4}, m = 10#${e:5:2}, y -= m <= 2,
-      _olenv_expires = (y / 400 * 146097 + y % 400 * 365 + y % 400 / 4 - y % 400 / 100
-                        + (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + 10#${e:8:2} - 1 - 719468) * 86400
-                       + 10#${e:11:2} * 3600 + 10#${e:14:2} * 60 + 10#${e:17:2},
-      _olenv_renew = _olenv_expires - 600 < now + 60 ? now + 60 : _olenv_expires - 600))
-    ((OLENV_MINUTES_LEFT = (_olenv_expires - now) / 60))
+    : $((y = 10#${e:0:4}, m = 10#${e:5:2}, y -= m <= 2,
+         _olenv_expires = (y / 400 * 146097 + y % 400 * 365 + y % 400 / 4 - y % 400 / 100
+                           + (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + 10#${e:8:2} - 1 - 719468) * 86400
+                          + 10#${e:11:2} * 3600 + 10#${e:14:2} * 60 + 10#${e:17:2},
+         _olenv_renew = _olenv_expires - 600 < now + 60 ? now + 60 : _olenv_expires - 600))
+    OLENV_MINUTES_LEFT=$(((_olenv_expires - now) / 60))
+    return 0
 }
 
 # Near expiry: new credentials (the agent's, or a sign-in), else the old ones until they end.
 _olenv_renewal() {
-    if _olenv_fetch; then
+    _olenv_fetch
+    if [[ $_olenv_ok == 1 ]]; then
         return 0
     elif ((now >= _olenv_expires)); then
         _olenv_leave
     else
         _olenv_renew=$_olenv_expires
     fi
+    return 0
 }
 
-# olenv allow and deny change what applies here: look again at the next prompt.
-function olenv {
-    command "$_olenv_bin" "$@"
-    local status=$?
-    case ${1-} in
-        allow | deny) _olenv_pwd= _olenv_file=. ;;
-    esac
-    return $status
-}
-
-# Evaluated again (a re-read ~/.bashrc), the hook keeps its state and is added only once.
-: "${_olenv_pwd=}" "${_olenv_file=}" "${_olenv_active=0}" "${_olenv_expires=0}" "${_olenv_renew=0}"
-declare -p _olenv_saved >/dev/null 2>&1 || _olenv_saved=()
+# Loaded, the state starts afresh, unless it is this shell's own from an earlier load (a
+# re-read ~/.bashrc). Whatever came in the environment is exported, so is someone else's:
+# then none of it is kept, and nothing inherited is ever read as arithmetic or code.
+_olenv_reset=0
+for _olenv_name in "${!_olenv_@}"; do
+    [[ ${!_olenv_name@a} != *x* ]] || _olenv_reset=1
+done
+[[ ${_olenv_active-} == [01] && ${_olenv_expires-} =~ ^[0-9]+$ && ${_olenv_renew-} =~ ^[0-9]+$ ]] ||
+    _olenv_reset=1
+if [[ $_olenv_reset == 1 ]]; then
+    for _olenv_name in "${!_olenv_@}"; do
+        case $_olenv_name in
+            _olenv_bin | _olenv_stamp | _olenv_vars) ;;
+            *) unset -v "$_olenv_name" ;;
+        esac
+    done
+    unset -v OLENV_MINUTES_LEFT
+    _olenv_pwd= _olenv_file= _olenv_found= _olenv_gen= _olenv_active=0 _olenv_expires=0
+    _olenv_renew=0 _olenv_ok=0 _olenv_saved=()
+fi
+unset -v _olenv_reset _olenv_name
+# A function of these names from the environment (BASH_FUNC_..) is replaced above; not passed on.
+export -fn _olenv_hook _olenv_find _olenv_enter _olenv_fetch _olenv_save _olenv_leave \
+    _olenv_times _olenv_renewal
+export -n OLENV_MINUTES_LEFT
 if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
     echo "olenv: the prompt hook needs bash 4.4 or later, not $BASH_VERSION" >&2
-elif [[ ";${PROMPT_COMMAND[*]-};" != *";_olenv_hook;"* ]]; then
+elif [[ ";${PROMPT_COMMAND[*]-};" != *";_olenv_hook"[\;\ ]* ]]; then
     # First, so that prompt commands after it (starship's, the user's) see the new values.
     if [[ -n ${PROMPT_COMMAND+x} && ${PROMPT_COMMAND@a} == *a* ]]; then
-        PROMPT_COMMAND=(_olenv_hook "${PROMPT_COMMAND[@]}")
+        PROMPT_COMMAND=("_olenv_hook && :" "${PROMPT_COMMAND[@]}")
     else
-        PROMPT_COMMAND="_olenv_hook${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+        PROMPT_COMMAND="_olenv_hook && :${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
     fi
 fi

@@ -1,4 +1,7 @@
-"""The agent's socket: a safe directory or none, and only its own user may talk to it."""
+"""The agent's socket: a safe directory or none, and only its own user may talk to it.
+
+The tests named test_as_root_* play another local user, which takes root (chown,
+setpriv): CI runs as root, and there they fail rather than skip when they cannot."""
 
 import json
 import os
@@ -13,6 +16,13 @@ from conftest import OLENV, require, run_olenv
 from test_agent import PASSWORD, agent_env  # noqa: F401 - a fixture
 
 NOBODY = 65534
+
+
+def need_root(why: str) -> None:
+    if os.getuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"{why} needs root, and CI runs the tests as root")
+        pytest.skip(f"{why} needs root")
 
 
 def attack_symlink(path):
@@ -41,7 +51,6 @@ def attack_plain_file(path):
 
 
 ATTACKS = {"a symbolic link": (attack_symlink, "is a symbolic link"),
-           "another user's directory": (attack_foreign_owner, f"belongs to uid {NOBODY}"),
            "a world-writable directory": (attack_world_writable, "writable by others"),
            "a group-writable directory": (attack_group_writable, "writable by others"),
            "a file": (attack_plain_file, "is not a directory")}
@@ -49,9 +58,15 @@ ATTACKS = {"a symbolic link": (attack_symlink, "is a symbolic link"),
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_an_unsafe_socket_directory_is_refused(agent_env, onelogin, attack):  # noqa: F811
-    if attack == "another user's directory" and os.getuid() != 0:
-        pytest.skip("making a directory another user's needs root")
-    arrange, message = ATTACKS[attack]
+    refused(agent_env, onelogin, *ATTACKS[attack])
+
+
+def test_as_root_another_users_socket_directory_is_refused(agent_env, onelogin):  # noqa: F811
+    need_root("making a directory another user's")
+    refused(agent_env, onelogin, attack_foreign_owner, f"belongs to uid {NOBODY}")
+
+
+def refused(agent_env, onelogin, arrange, message):  # noqa: F811
     directory = os.path.join(agent_env["XDG_RUNTIME_DIR"], "olenv")
     arrange(Path(directory))
     before = sorted(os.listdir(agent_env["XDG_RUNTIME_DIR"]))
@@ -81,8 +96,7 @@ def test_the_socket_and_its_directory_are_private(agent_env):  # noqa: F811
 @pytest.fixture
 def shared_runtime(agent_env):  # noqa: F811
     """A runtime directory other users can traverse (tmp_path's parents are private)."""
-    if os.getuid() != 0:
-        pytest.skip("running a client as another user needs root (setpriv)")
+    need_root("running a client as another user (setpriv)")
     require("setpriv")
     base = tempfile.mkdtemp(prefix="olenv-", dir="/tmp")
     os.chmod(base, 0o711)
@@ -98,7 +112,7 @@ def as_nobody(argv, env):
                           stdin=subprocess.DEVNULL, start_new_session=True)
 
 
-def test_another_user_is_refused_the_directory(shared_runtime):
+def test_as_root_another_user_is_refused_the_directory(shared_runtime):
     export = run_olenv(["credential-process"], shared_runtime)
     assert export.returncode == 0, export.stderr
     result = as_nobody([*OLENV, "agent", "status"], {**shared_runtime, "HOME": "/nonexistent"})
@@ -107,7 +121,7 @@ def test_another_user_is_refused_the_directory(shared_runtime):
                              f"belongs to uid {os.getuid()}, not to you: refusing it\n")
 
 
-def test_another_user_is_refused_by_the_agent_itself(shared_runtime):
+def test_as_root_another_user_is_refused_by_the_agent_itself(shared_runtime):
     keys = json.loads(run_olenv(["credential-process"], shared_runtime).stdout)
     directory = os.path.join(shared_runtime["XDG_RUNTIME_DIR"], "olenv")
     # Loosened by hand, as a careless admin might: the peer uid check still refuses.
@@ -128,3 +142,131 @@ def test_another_user_is_refused_by_the_agent_itself(shared_runtime):
     assert reply == {"v": 1, "ok": False, "error": "refused: the agent serves only its own user"}
     assert keys["SecretAccessKey"] not in result.stdout
     assert run_olenv(["agent", "status"], shared_runtime).returncode == 0  # the owner still can
+
+
+# --- who is at the other end: one seam, a way per platform -------------------------------
+
+from olenv.agent import protocol, socketdir  # noqa: E402
+from olenv.errors import ConfigError  # noqa: E402
+
+
+def test_on_linux_the_peer_is_told_by_so_peercred():
+    check = protocol.peer_check()
+    left, right = socket_pair()
+    with left, right:
+        assert check(left) == check(right) == os.getuid()
+        assert protocol.same_user(left)
+
+
+def socket_pair():
+    import socket
+
+    return socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+
+
+class FakeSocket:
+    """A socket whose getsockopt answers as macOS's kernel does."""
+
+    def __init__(self, answer: bytes):
+        self.answer, self.asked = answer, []
+
+    def getsockopt(self, level, option, size):
+        self.asked.append((level, option, size))
+        return self.answer[:size]
+
+    def fileno(self):
+        return 7
+
+
+def xucred(uid: int, version: int = 0) -> bytes:
+    import struct
+
+    return struct.pack("=IIh2x16I", version, uid, 1, 20, *[0] * 15)
+
+
+def test_on_macos_the_peer_is_told_by_local_peercred():
+    from types import SimpleNamespace
+
+    check = protocol.peer_check(SimpleNamespace(LOCAL_PEERCRED=1), libc=False)
+    sock = FakeSocket(xucred(501))
+    assert check(sock) == 501
+    assert sock.asked == [(0, 1, 76)]  # SOL_LOCAL, LOCAL_PEERCRED, sizeof(struct xucred)
+    with pytest.raises(OSError):
+        check(FakeSocket(xucred(501, version=1)))  # a layout it does not know: no uid
+
+
+class FakeLibc:
+    """A BSD libc's getpeereid(fd, &uid, &gid)."""
+
+    def __init__(self, uid: int, result: int = 0):
+        self.uid, self.result, self.fds = uid, result, []
+
+    def getpeereid(self, fd, uid, gid):
+        self.fds.append(fd)
+        uid.contents.value, gid.contents.value = self.uid, 20
+        return self.result
+
+
+def test_elsewhere_the_peer_is_told_by_getpeereid():
+    from types import SimpleNamespace
+
+    libc = FakeLibc(502)
+    check = protocol.peer_check(SimpleNamespace(), libc=libc)
+    assert check(FakeSocket(b"")) == 502 and libc.fds == [7]
+    with pytest.raises(OSError):
+        protocol.peer_check(SimpleNamespace(), libc=FakeLibc(502, result=-1))(FakeSocket(b""))
+
+
+def test_with_no_way_to_tell_the_peer_the_agent_is_refused():
+    from types import SimpleNamespace
+
+    with pytest.raises(ConfigError) as raised:
+        protocol.peer_check(SimpleNamespace(), libc=SimpleNamespace())
+    assert "no way to check which user is at the other end" in str(raised.value)
+    assert "does not run unchecked" in str(raised.value)
+
+
+def test_the_agent_does_not_start_where_the_peer_cannot_be_checked(agent_env, onelogin,  # noqa: F811
+                                                                   tmp_path):
+    # Python here without SO_PEERCRED, as on a system that has none (glibc has no getpeereid).
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import socket\ndel socket.SO_PEERCRED\n")
+    env = {**agent_env, "PYTHONPATH": str(site)}
+    started = run_olenv(["agent", "start"], env)
+    assert started.returncode == 1, started.stderr
+    assert started.stderr.startswith("olenv: the agent did not start: this system offers no way "
+                                     "to check which user"), started.stderr
+    assert started.stderr.count("\n") == 1
+    # Commands still work, without an agent, and say why.
+    result = run_olenv(["credential-process"], env)
+    assert result.returncode == 0 and json.loads(result.stdout)["Version"] == 1
+    assert result.stderr.startswith("olenv: warning: not using the agent: ")
+    assert "this system offers no way to check" in result.stderr and result.stderr.count("\n") == 1
+    assert not os.path.exists(os.path.join(agent_env["XDG_RUNTIME_DIR"], "olenv", "agent.sock"))
+
+
+@pytest.mark.parametrize("platform, limit", [("linux", 107), ("darwin", 104), ("freebsd14", 104),
+                                             ("openbsd7", 104), ("sunos5", 103)])
+def test_the_socket_path_limit_is_each_platforms(platform, limit, tmp_path):
+    assert socketdir.max_socket_path(platform) == limit
+    tail = "/olenv/" + socketdir.SOCKET_NAME
+
+    def runtime(size):  # a runtime directory making the socket path `size` bytes long
+        return "/" + "r" * (size - len(tail) - 1)
+
+    path = socketdir.socket_path({"XDG_RUNTIME_DIR": runtime(limit)}, platform)
+    assert len(path) == limit
+    with pytest.raises(ConfigError) as raised:
+        socketdir.socket_path({"XDG_RUNTIME_DIR": runtime(limit + 1)}, platform)
+    assert f"is {limit + 1} bytes, longer than the {limit} a unix socket takes" in str(raised.value)
+
+
+def test_a_socket_path_at_linuxs_limit_binds(tmp_path):
+    import socket
+
+    base = str(tmp_path)
+    path = base + "/" + "s" * (107 - len(base) - 1)
+    assert len(path) == 107
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(path)

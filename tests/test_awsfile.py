@@ -1,5 +1,6 @@
 """The credentials file writer: one section changes, everything else stays."""
 
+import os
 import re
 import stat
 from datetime import datetime, timezone
@@ -176,3 +177,85 @@ def test_a_refused_value_creates_no_file(tmp_path):
     with pytest.raises(OlenvError):
         write(tmp_path / "credentials", "dev", dataclasses.replace(CREDS, session_token=HOSTILE))
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("case, line", [
+    ("not UTF-8", "is not UTF-8 text: left as it was"),
+    ("a directory", "it is not a regular file"),
+])
+def test_login_checks_the_file_before_asking_for_a_password(onelogin, env, home, case, line):
+    from conftest import run_olenv
+
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    path = home / ".aws" / "credentials"
+    if case == "a directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b"[keep]\n\xff\xfe\n")
+    result = run_olenv(["login", "--profile", "dev"], env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("olenv: ") and line in result.stderr
+    assert onelogin.requests == []  # not even the API token was asked for
+    if case == "not UTF-8":
+        assert path.read_bytes() == b"[keep]\n\xff\xfe\n"
+
+
+def test_login_replaces_the_file_never_writes_it_in_place(onelogin, env, home, tmp_path):
+    # Under strace: the credentials file is never opened for writing or truncated; a
+    # temporary file beside it is renamed onto it, so a reader sees the old file or the new.
+    import subprocess
+
+    from conftest import OLENV, require
+
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    path = home / ".aws" / "credentials"
+    path.write_text("[keep]\na = 1\n")
+    log = tmp_path / "strace.log"
+    result = subprocess.run(
+        [require("strace"), "-f", "-qq", "-o", str(log), "-e",
+         "trace=open,openat,creat,truncate,rename,renameat,renameat2",
+         *OLENV, "login", "--profile", "dev"],
+        env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    calls = log.read_text().splitlines()
+    quoted = f'"{path}"'
+    opened = [call for call in calls if quoted in call and re.search(r"\bopen(at)?\(", call)]
+    assert opened and all("O_RDONLY" in call and "O_TRUNC" not in call for call in opened), opened
+    assert not [call for call in calls if quoted in call and re.search(r"\b(creat|truncate)\(",
+                                                                       call)]
+    renamed = [call for call in calls if re.search(r"\brename(at2?)?\(", call) and
+               call.rstrip().endswith(f"{quoted}) = 0") or f"{quoted}, 0) = 0" in call]
+    temp = re.escape(str(path.parent)) + r"/\.credentials\.\w+"
+    assert len(renamed) == 1 and re.search(f'"{temp}"', renamed[0]), renamed
+    assert "[dev]" in path.read_text() and path.read_text().startswith("[keep]\na = 1\n")
+
+
+def test_a_fifo_in_place_of_the_file_is_refused_at_once(tmp_path):
+    path = tmp_path / "credentials"
+    os.mkfifo(path)
+    with pytest.raises(OlenvError, match="it is not a regular file"):
+        write(path, "dev", CREDS)  # without O_NONBLOCK the open would wait for a writer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[dev] ; a note\naws_access_key_id = OLD\n", "[dev] ; a note\naws_access_key_id = ASIANEW\n"
+                                                  "region = eu-west-1\n"),
+    ("[ dev ]\na = 1\n", "[ dev ]\na = 1\n\n[dev]\naws_access_key_id = ASIANEW\n"
+                         "region = eu-west-1\n"),
+    ("# [dev]\n[dev]\nAws_Access_Key_Id:OLD\n", "# [dev]\n[dev]\naws_access_key_id = ASIANEW\n"
+                                                "region = eu-west-1\n"),
+    ("[dev]\ns3 =\n  region = kept, a continuation\n",
+     "[dev]\ns3 =\n  region = kept, a continuation\naws_access_key_id = ASIANEW\n"
+     "region = eu-west-1\n"),
+])
+def test_sections_and_keys_are_found_as_botocore_reads_them(text, expected):
+    import configparser
+
+    new = update(text, "dev", NEW)
+    assert new == expected
+    parser = configparser.RawConfigParser()
+    parser.read_string(new)  # no duplicate section or key: botocore reads it
+    assert parser["dev"]["aws_access_key_id"] == "ASIANEW"

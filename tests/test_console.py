@@ -2,13 +2,15 @@
 against a fake federation endpoint; a stand-in browser records what reaches it."""
 
 import json
+import os
 import socket
+import subprocess
 import sys
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import run_olenv
+from conftest import OLENV, require, run_olenv
 from fakes.federation import FakeFederation
 from fakes.saml import role_value
 
@@ -98,9 +100,13 @@ def test_destination(alice, where, landing):
     ("us-east-1", "https://signin.aws.amazon.com/federation",
      "https://us-east-1.console.aws.amazon.com/console/home?region=us-east-1"),
     ("cn-north-1", "https://signin.amazonaws.cn/federation",
-     "https://console.amazonaws.cn/console/home?region=cn-north-1"),
+     "https://cn-north-1.console.amazonaws.cn/console/home?region=cn-north-1"),
+    ("cn-northwest-1", "https://signin.amazonaws.cn/federation",
+     "https://cn-northwest-1.console.amazonaws.cn/console/home?region=cn-northwest-1"),
     ("us-gov-west-1", "https://signin.amazonaws-us-gov.com/federation",
-     "https://console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"),
+     "https://us-gov-west-1.console.amazonaws-us-gov.com/console/home?region=us-gov-west-1"),
+    ("us-gov-east-1", "https://signin.amazonaws-us-gov.com/federation",
+     "https://us-gov-east-1.console.amazonaws-us-gov.com/console/home?region=us-gov-east-1"),
 ])
 def test_each_partition_has_its_own_endpoint_and_console(region, endpoint, home):
     assert (federation_endpoint(region), destination(region)) == (endpoint, home)
@@ -140,12 +146,6 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def no_browser(env):
-    env.update(BROWSER="false", PATH=str(sys.executable).rsplit("/", 1)[0])
-    for name in ("DISPLAY", "WAYLAND_DISPLAY", "TERM"):
-        env.pop(name, None)
-
-
 # name: (arrange(federation, env) -> extra args, exit code, the line, signs in first)
 CASES = {
     "endpoint refuses the keys": (lambda f, e: setattr(f, "status", 400), 1,
@@ -165,7 +165,6 @@ CASES = {
                         "neither a service name", False),
     "destination ending in a newline": (lambda f, e: ["--destination", "s3\n"], 2,
                                         "neither a service name", False),
-    "no browser": (lambda f, e: no_browser(e), 2, "no web browser found", True),
 }
 
 
@@ -182,3 +181,182 @@ def test_failures_are_one_clear_line(name, alice, federation, onelogin, home):
     assert list((home / ".aws").iterdir()) == []
     for token in federation.tokens:
         assert token not in result.stderr
+
+
+# --- where no browser can open, the URL is printed; it never hangs ----------------------
+
+
+def fake_program(directory, name: str, marker) -> str:
+    """A program that only leaves a mark that it ran."""
+    path = directory / name
+    path.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def graphical(env, tmp_path):
+    """A display, and PATH holding only olenv's own programs: nothing to open a browser with."""
+    env.update(DISPLAY=":0", PATH=str(sys.executable).rsplit("/", 1)[0])
+    for name in ("BROWSER", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"):
+        env.pop(name, None)
+
+
+NO_BROWSER = {
+    "BROWSER names nothing": (lambda e, t: e.update(BROWSER="no-such-browser:nor-this"),
+                              "BROWSER=no-such-browser:nor-this names no program found on PATH"),
+    "no display": (lambda e, t: [graphical(e, t), e.pop("DISPLAY")],
+                   "there is no display (DISPLAY and WAYLAND_DISPLAY are unset)"),
+    "an SSH session": (lambda e, t: [graphical(e, t), e.update(SSH_CONNECTION="10.0.0.2 5 10.0.0.1 22")],
+                       "this is an SSH session"),
+    "a text browser and no terminal": (
+        lambda e, t: e.update(BROWSER=fake_program(t, "lynx", t / "ran"), TERM="xterm"),
+        "lynx is a text-mode browser and there is no terminal to run it in"),
+    "no browser installed": (lambda e, t: graphical(e, t), "no web browser was found"),
+}
+
+
+@pytest.mark.parametrize("name", NO_BROWSER)
+def test_where_no_browser_can_open_the_url_is_printed(name, alice, federation, tmp_path):
+    arrange, reason = NO_BROWSER[name]
+    arrange(alice, tmp_path)
+    result = run_olenv(["console"], alice, timeout=30)
+    assert result.returncode == 0, result.stderr
+    url = result.stdout.strip()
+    assert result.stdout.count("\n") == 1 and url.startswith(federation.url + "?")
+    assert query(url)["SigninToken"] in federation.tokens
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("olenv: not opening a browser: "), lines
+    assert reason in lines[0] and "open it yourself" in lines[0]
+    assert query(url)["SigninToken"] not in result.stderr
+    assert not (tmp_path / "ran").exists()  # the text browser was not started
+
+
+@pytest.mark.parametrize("env, platform, interactive, chosen", [
+    ({"BROWSER": "firefox"}, "linux", False, ["firefox", "%s"]),
+    ({"BROWSER": "missing:firefox --new-window %s"}, "linux", False,
+     ["firefox", "--new-window", "%s"]),
+    ({"BROWSER": "lynx"}, "linux", True, ["lynx", "%s"]),
+    ({"BROWSER": "w3m", "SSH_TTY": "/dev/pts/1"}, "linux", True, ["w3m", "%s"]),
+    ({"BROWSER": "lynx"}, "linux", False, "lynx is a text-mode browser"),
+    ({"BROWSER": "missing"}, "darwin", True, "BROWSER=missing names no program"),
+    ({"BROWSER": "bad\x1b]52;c;x\x07"}, "linux", True, r"BROWSER=bad\x1b]52;c;x\x07 names"),
+    ({}, "linux", True, "there is no display"),
+    ({"SSH_CLIENT": "10.0.0.2 5 22", "DISPLAY": "localhost:10"}, "linux", True, "SSH session"),
+    ({"SSH_CONNECTION": "x"}, "darwin", True, "SSH session"),
+    ({}, "freebsd14", True, "there is no display"),
+])
+def test_the_choice_of_browser(env, platform, interactive, chosen):
+    from olenv.console import NoBrowser, choose_browser
+
+    def which(name):
+        return f"/usr/bin/{name}" if name in ("firefox", "lynx", "w3m") else None
+
+    if isinstance(chosen, list):
+        assert choose_browser(env, platform, interactive, which).argv == chosen
+    else:
+        with pytest.raises(NoBrowser) as raised:
+            choose_browser(env, platform, interactive, which)
+        assert chosen in str(raised.value)
+
+
+# --- only the user's own browser gets the sign-in -----------------------------------------
+
+NOBODY = 65534
+SYSTEM_PYTHON = "/usr/bin/python3"  # one another user may run (the venv's may sit in /root)
+
+# Another user that read the browser's command line (/proc/PID/cmdline) fetches the URL
+# first; then, unless told to stop there, the user's browser fetches it.
+RACE = """\
+import re, subprocess, sys, urllib.error, urllib.request
+url, then = sys.argv[1], {then!r}
+FETCH = '''
+import re, sys, urllib.error, urllib.request
+url = sys.argv[1]
+if url.startswith("file://"):
+    try:
+        url = re.search(r'url=([^"]+)"', open(url[7:]).read()).group(1)
+    except OSError as e:
+        print("no read:", e.__class__.__name__)
+        sys.exit()
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    print("status:", urllib.request.build_opener(Stay).open(url, timeout=10).status)
+except urllib.error.HTTPError as reply:
+    print("status:", reply.code, reply.headers["Location"] or "")
+'''
+print("argv:", url)
+attack = subprocess.run(["setpriv", "--reuid={nobody}", "--regid={nobody}", "--clear-groups",
+                         "{python}", "-I", "-c", FETCH, url], capture_output=True, text=True, timeout=30)
+print("attacker", (attack.stdout + attack.stderr).strip().splitlines()[-1])
+if then == "stop":
+    sys.exit(1)
+mine = subprocess.run([sys.executable, "-I", "-c", FETCH, url], capture_output=True, text=True, timeout=30)
+print("browser", mine.stdout.strip())
+"""
+
+
+def racing_browser(tmp_path, then="fetch") -> str:
+    if os.getuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("running a browser as another user (setpriv) needs root, as CI has")
+        pytest.skip("running a browser as another user (setpriv) needs root")
+    require("setpriv")
+    assert os.access(SYSTEM_PYTHON, os.X_OK), f"{SYSTEM_PYTHON} is needed"
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!{sys.executable}\n" + RACE.format(then=then, nobody=NOBODY,
+                                                            python=SYSTEM_PYTHON))
+    browser.chmod(0o755)
+    return str(browser)
+
+
+def said(stdout: str) -> dict[str, str]:
+    return dict(line.split(" ", 1) for line in stdout.splitlines() if " " in line)
+
+
+def test_as_root_another_user_racing_the_browser_gets_nothing(alice, federation, tmp_path):
+    alice["BROWSER"] = racing_browser(tmp_path)
+    result = run_olenv(["console"], alice)
+    assert result.returncode == 0, result.stderr
+    seen = said(result.stdout)
+    assert seen["argv:"].startswith("http://127.0.0.1:")
+    assert seen["attacker"] == "status: 403", seen  # refused: not the user's uid
+    status, location = seen["browser"].split(" ", 2)[1:]
+    assert status == "303" and query(location)["SigninToken"] in federation.tokens
+    assert "opened the AWS console as" in result.stderr
+
+
+def test_as_root_olenv_reports_success_only_for_the_users_own_browser(alice, federation,
+                                                                      tmp_path):
+    alice["BROWSER"] = racing_browser(tmp_path, then="stop")
+    result = run_olenv(["console"], alice)
+    assert result.returncode == 1, result.stderr
+    assert said(result.stdout)["attacker"] == "status: 403"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "failed (exit 1): try olenv console --print" in lines[0], lines
+    assert "opened" not in result.stderr
+    for token in federation.tokens:
+        assert token not in result.stdout + result.stderr
+
+
+def test_as_root_without_proc_the_browser_is_handed_a_private_page(alice, federation, tmp_path):
+    """Where no /proc tells who connects (macOS; simulated by hiding /proc in a mount
+    namespace), the browser's command line holds only a file:// page that other users
+    cannot read."""
+    alice["BROWSER"] = racing_browser(tmp_path)
+    require("unshare")
+    olenv = " ".join(OLENV)
+    result = subprocess.run(
+        ["unshare", "--mount", "sh", "-c", f"mount -t tmpfs none /proc && exec {olenv} console"],
+        env=alice, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    assert result.returncode == 0, result.stderr
+    seen = said(result.stdout)
+    page = seen["argv:"]
+    assert page.startswith("file:///") and "127.0.0.1" not in page
+    assert seen["attacker"] == "no read: PermissionError"
+    status, location = seen["browser"].split(" ", 2)[1:]
+    assert status == "303" and query(location)["SigninToken"] in federation.tokens
+    assert not os.path.exists(page[7:]) and not os.path.exists(os.path.dirname(page[7:]))
+    assert "opened the AWS console as" in result.stderr

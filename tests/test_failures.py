@@ -53,7 +53,7 @@ CASES = {
                        "login: unknown option --no-such-option (see olenv login --help)"),
     "wrong API secret": (lambda o, h, e: sdk(h, client_secret="wrong"), 1, "HTTP 401"),
     "wrong password": (lambda o, h, e: e.update(OLENV_PASSWORD="wrong"), 1, "credentials"),
-    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App not found"),
+    "unknown app": (lambda o, h, e: ["--onelogin-app-id", "999"], 1, "App could not be found"),
     "OneLogin down": (lambda o, h, e: e.update(
         OLENV_ONELOGIN_URL=f"http://127.0.0.1:{closed_port()}"), 1, "cannot reach OneLogin"),
     "OneLogin 500s": (lambda o, h, e: o.fail_next("token", 500, times=20), 1, "500"),
@@ -90,6 +90,26 @@ def _mfa(o, h, e):
 @case("unknown MFA device", 2, "yubikey")
 def _unknown_device(o, h, e):
     return other_user(o, e, devices=[OTP_DEVICE]) + ["--mfa-device", "yubikey"]
+
+
+@case("MFA device that needs a browser", 1, "the MFA device WebAuthn (5555555) cannot be used from a terminal")
+def _webauthn(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 5555555, "device_type": "WebAuthn"}])
+
+
+@case("MFA required, no device enrolled", 1, "enrol one in OneLogin first")
+def _unenrolled(o, h, e):
+    return other_user(o, e, mfa_unenrolled=True)
+
+
+@case("email code with no terminal", 2, "no terminal to type it")
+def _email(o, h, e):
+    return other_user(o, e, devices=[{"device_id": 3333333, "device_type": "OneLogin Email"}])
+
+
+@case("OneLogin limiting requests", 1, "try again in 10 min")
+def _limited(o, h, e):
+    o.fail_next("saml_assertion", 429, headers={"X-RateLimit-Reset": "600"})
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

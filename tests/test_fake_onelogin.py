@@ -111,7 +111,7 @@ def test_token_errors(onelogin):
     status, body, _ = call(onelogin, "/auth/oauth2/v2/token", {"grant_type": "client_credentials"},
                            headers=bad)
     assert (status, body) == (401, {"status": {"error": True, "code": 401, "type": "Unauthorized",
-                                               "message": "Authentication Failed"}})
+                                               "message": "Authentication Failure"}})
     status, body, _ = call(onelogin, "/auth/oauth2/v2/token", {"grant_type": "password"},
                            headers=good)
     assert status == 400 and body["status"]["message"] == "grant_type is incorrect/absent"
@@ -183,7 +183,7 @@ def test_ip_allow_list_skips_mfa(api, v):
     ({"password": ""}, 400, "password is empty"),
     ({"username": ""}, 400, "username is empty"),
     ({"subdomain": "other"}, 400, "Invalid subdomain"),
-    ({"app_id": "999"}, 404, "App not found"),
+    ({"app_id": "999"}, 404, "App could not be found"),
 ])
 def test_login_errors(api, v, change, code, text):
     fake, login, _, _ = api
@@ -203,7 +203,7 @@ def test_otp_wrong_then_right_and_state_token_is_single_use(api, v):
     fake, _, mfa, verify = api
     user = fake.add_user("alice@example.com", "s3cret", devices=[FakeOneLogin.OTP], otp_code="424242")
     state = mfa()["state_token"]
-    assert_error(v, *verify(state, FakeOneLogin.OTP), 400, "otp_token is required for this device")
+    assert_error(v, *verify(state, FakeOneLogin.OTP), 400, "OTP token blank")
     assert_error(v, *verify(state, FakeOneLogin.OTP, "000000"), 401,
                  "Failed authentication with this factor")
     status, body = verify(state, FakeOneLogin.OTP, "424242")
@@ -251,6 +251,61 @@ def test_push_denied_or_never_answered(api, v):
     assert_error(v, *verify(denied, FakeOneLogin.PUSH), 401, "Authentication denied")
     for _ in range(5):
         assert is_pending(v, *verify(never, FakeOneLogin.PUSH))
+
+
+def test_email_is_sent_then_its_code_works(api, v):
+    fake, _, mfa, verify = api
+    user = fake.add_user("alice@example.com", "s3cret", devices=[FakeOneLogin.EMAIL])
+    state = mfa()["state_token"]
+    assert_error(v, *verify(state, FakeOneLogin.EMAIL, "123456"), 401,
+                 "Failed authentication with this factor")  # no email was sent yet
+    assert is_pending(v, *verify(state, FakeOneLogin.EMAIL))
+    assert user.emails_sent == 1
+    status, body = verify(state, FakeOneLogin.EMAIL, "123456")
+    assert status == 200 and saml_xml(v, body)
+
+
+def test_voice_is_a_call_then_polls(api, v):
+    fake, _, mfa, verify = api
+    user = fake.add_user("alice@example.com", "s3cret", devices=[FakeOneLogin.VOICE])
+    state = mfa()["state_token"]
+    assert is_pending(v, *verify(state, FakeOneLogin.VOICE, do_not_notify=False))
+    assert is_pending(v, *verify(state, FakeOneLogin.VOICE))
+    assert_error(v, *verify(state, FakeOneLogin.VOICE, "123456"), 401,
+                 "Failed authentication with this factor")  # a call has no code
+    status, body = verify(state, FakeOneLogin.VOICE)
+    assert status == 200 and saml_xml(v, body)
+    assert user.calls_placed == 1 and user.pushes_sent == 0
+
+
+def test_duo_takes_a_passcode_and_webauthn_nothing(api, v):
+    fake, _, mfa, verify = api
+    fake.add_user("alice@example.com", "s3cret", devices=[FakeOneLogin.DUO, FakeOneLogin.WEBAUTHN])
+    state = mfa()["state_token"]
+    assert_error(v, *verify(state, FakeOneLogin.DUO), 400, "OTP token blank")
+    for otp in (None, "123456"):
+        assert_error(v, *verify(state, FakeOneLogin.WEBAUTHN, otp), 400,
+                     "This factor cannot be verified through the API")
+    status, body = verify(state, FakeOneLogin.DUO, "123456")
+    assert status == 200 and saml_xml(v, body)
+
+
+def test_ip_policy_and_mfa_without_a_device(api, v):
+    fake, login, mfa, _ = api
+    fake.add_user("alice@example.com", "s3cret", mfa_unenrolled=True)
+    assert mfa()["devices"] == []
+    fake.deny_ip = True
+    assert_error(v, *login(), 401, "You are not allowed to access Amazon Web Services (AWS) "
+                 "Multi Account from your current IP address")
+
+
+def test_requests_are_timed(api):
+    fake, login, _, _ = api
+    fake.add_user("alice@example.com", "s3cret")
+    login()
+    login()
+    first, second = fake.requests[-2:]
+    assert 0 < first.at <= second.at
 
 
 def test_protect_code_is_accepted_as_otp(api, v):

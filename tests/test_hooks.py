@@ -298,3 +298,214 @@ def test_rc_file_export_without_a_terminal_says_one_line_and_carries_on(world, t
                           timeout=60, start_new_session=True, stdin=subprocess.DEVNULL)
     assert (done.returncode, done.stdout) == (0, "carried-on\n")
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("olenv: ")
+
+
+# --- the hook never fails and never exits the shell -------------------------------------
+
+STRICT = {"bash": "set -euo pipefail", "zsh": "setopt err_exit nounset pipefail"}
+REFUSED = "olenv: OneLogin refused the sign-in"
+FAILING = [("bash", ""), ("bash", STRICT["bash"]), ("zsh", ""), ("zsh", STRICT["zsh"]), ("fish", "")]
+
+
+def setting(kind: str, name: str, value: str | None) -> str:
+    """The line that sets a global shell variable (exported, for a NAME in capitals)."""
+    export = name.isupper()
+    if kind == "fish":
+        return f"set -e{'g' if value is None else ''} {name}" if value is None else \
+            f"set -g{'x' if export else ''} {name} {shlex.quote(value)}"
+    if value is None:
+        return f"unset {name}"
+    return f"{'export ' if export else ''}{name}={shlex.quote(value)}"
+
+
+def alive(sh) -> bool:
+    return "still-here" in sh.run("echo still-here").splitlines()
+
+
+@pytest.mark.parametrize("kind, strict", FAILING)
+def test_no_failure_of_olenv_fails_the_hook_or_exits_the_shell(shell, world, tmp_path, onelogin,
+                                                                kind, strict):
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind, pre=strict)
+    dev, home = shlex.quote(str(tmp_path / "dev")), shlex.quote(str(tmp_path))
+
+    # Not allowed: the notice, and nothing else.
+    assert "is not allowed yet" in sh.cd(fresh) and alive(sh)
+
+    # Sign-in refused: a wrong password.
+    sh.run(setting(kind, "OLENV_PASSWORD", "wrong"))
+    said = sh.cd(tmp_path / "dev")
+    assert REFUSED in said and "dev (" not in said and alive(sh), said
+    assert sh.value("OLENV_PROFILE") is None
+    sh.cd(tmp_path)
+
+    # OneLogin down: nothing listens there.
+    sh.run(setting(kind, "OLENV_ONELOGIN_URL", "http://127.0.0.1:9"))
+    sh.run(setting(kind, "OLENV_PASSWORD", "pw"))
+    said = sh.cd(tmp_path / "dev")
+    assert "cannot reach OneLogin" in said and alive(sh), said
+    sh.run(setting(kind, "OLENV_ONELOGIN_URL", onelogin.url))
+    sh.cd(tmp_path)
+
+    # Ctrl-C at the password prompt.
+    sh.run(setting(kind, "OLENV_PASSWORD", None))
+    sh.child.sendline(f"cd {dev}")
+    sh.child.expect("[Pp]assword")
+    sh.child.sendintr()
+    sh.child.expect("interrupted")
+    sh.child.expect_exact(PROMPT)
+    assert alive(sh) and sh.value("OLENV_PROFILE") is None
+    sh.cd(tmp_path)
+
+    # olenv gone from where the hook ran it.
+    sh.run(setting(kind, "_olenv_bin", "/nowhere/olenv"))
+    said = sh.cd(tmp_path / "dev")
+    assert said == ("olenv: the prompt hook cannot run /nowhere/olenv: not found (reinstall "
+                    f"olenv, or take {HOOK_LINE[kind]} out of {RC_FILE[kind]})"), said
+    assert alive(sh)
+    sh.run(setting(kind, "_olenv_bin", OLENV[0]))
+    sh.cd(tmp_path)
+
+    # And then it works, and a renewal that fails keeps the credentials it has.
+    sh.run(setting(kind, "OLENV_PASSWORD", "pw"))
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    held = sh.value("AWS_ACCESS_KEY_ID")
+    sh.run(setting(kind, "OLENV_PASSWORD", "wrong"))
+    said = sh.run("set -g _olenv_renew 1; set -g _olenv_next 0" if kind == "fish" else "_olenv_renew=1")
+    assert REFUSED in said and alive(sh), said
+    assert sh.value("AWS_ACCESS_KEY_ID") == held and sh.value("OLENV_PROFILE") == "dev"
+
+    # The last minute: zero minutes left is no failure either.
+    if kind == "fish":
+        sh.run("set -g _olenv_expires (math (_olenv_now) + 30); set -g _olenv_renew "
+               "(math (_olenv_now) + 3000); set -g _olenv_next 0")
+    else:
+        sh.run("_olenv_expires=$((EPOCHSECONDS + 30)) _olenv_renew=$((EPOCHSECONDS + 3000))")
+    assert alive(sh) and sh.value("OLENV_MINUTES_LEFT") == "0"
+    sh.run(f"cd {home}")
+    assert alive(sh) and sh.value("OLENV_PROFILE") is None
+    sh.close()
+
+
+HOOK_LINE = {"bash": 'eval "$(olenv hook bash)"', "zsh": 'eval "$(olenv hook zsh)"',
+             "fish": "olenv hook fish | source"}
+RC_FILE = {"bash": "~/.bashrc", "zsh": "~/.zshrc", "fish": "config.fish"}
+
+
+@pytest.mark.parametrize("kind, strict", [("bash", STRICT["bash"]), ("zsh", STRICT["zsh"]),
+                                          ("bash", ""), ("zsh", "")])
+def test_a_failed_status_at_the_prompt_survives_errexit_and_reaches_the_prompt(shell, tmp_path,
+                                                                               kind, strict):
+    # `false && true` fails without exiting an errexit shell; the hook must not turn that
+    # status into an exit, and must hand it on to the prompt commands after it.
+    after = {"bash": "PROMPT_COMMAND=\"${PROMPT_COMMAND};echo \\\"after=[\\$?]\\\"\"",
+             "zsh": "precmd_functions+=(_t_after); _t_after() { echo \"after=[$?]\" }"}[kind]
+    sh = shell(kind, pre=strict)
+    sh.run(after)
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    sh.child.sendline("false && true")
+    sh.child.expect(r"after=\[(\d+)\]")
+    assert sh.child.match.group(1) == "1"
+    sh.child.expect_exact(PROMPT)
+    assert alive(sh)
+    sh.close()
+
+
+# --- an allow or deny made anywhere -------------------------------------------------------
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_an_allow_or_deny_from_another_terminal_counts_at_the_next_prompt(shell, world, tmp_path,
+                                                                          home, kind):
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind)
+    assert "is not allowed yet" in sh.cd(fresh)
+    assert sh.run("true") == ""
+    # Another process, by the full path: no shell function of the hook's sees it.
+    assert run_olenv(["allow", str(fresh)], world).returncode == 0
+    said = sh.run("true")
+    assert "olenv: dev (" in said and sh.value("OLENV_PROFILE") == "dev", said
+    assert sh.run("true") == ""  # once: the prompt after it has nothing to do
+    assert run_olenv(["deny", str(fresh)], world).returncode == 0
+    said = sh.run("true")
+    assert f"{fresh}/.olenv is denied" in said and sh.value("OLENV_PROFILE") is None, said
+    assert sh.run("true") == ""
+    # Typed in this shell, by the full path, it counts at once too.
+    said = sh.run(f"{shlex.quote(OLENV[0])} allow")
+    assert "olenv: dev (" in said and sh.value("OLENV_PROFILE") == "dev", said
+    sh.close()
+
+
+def test_every_allow_and_deny_rewrites_the_stamp(world, tmp_path, home):
+    stamp = home / ".local" / "share" / "olenv" / "allow.stamp"
+    seen = {stamp.read_text()}  # the world fixture allowed two trees
+    for verdict in ("allow", "deny", "allow", "allow"):
+        assert run_olenv([verdict, str(tmp_path / "dev")], world).returncode == 0
+        seen.add(stamp.read_text())
+    assert len(seen) == 5 and oct(stamp.stat().st_mode & 0o777) == "0o600"
+    # The hook reads the same path olenv writes.
+    assert run_olenv(["hook", "bash"], world).stdout.splitlines()[2] == f"_olenv_stamp={stamp}"
+
+
+# --- inherited hook state -----------------------------------------------------------------
+
+# Every name the hooks keep or read, and more of the kind.
+STATE = ["_olenv_pwd", "_olenv_file", "_olenv_found", "_olenv_gen", "_olenv_active", "_olenv_saved",
+         "_olenv_expires", "_olenv_renew", "_olenv_next", "_olenv_base", "_olenv_ok", "_olenv_bin",
+         "_olenv_stamp", "_olenv_vars", "_olenv_reset", "_olenv_name", "_olenv_old_AWS_REGION",
+         "_olenv_old_HOME", "_olenv_old_PATH", "OLENV_MINUTES_LEFT"]
+
+
+NUMBERS = {"_olenv_expires", "_olenv_renew", "_olenv_next", "_olenv_base", "_olenv_ok",
+           "_olenv_reset", "OLENV_MINUTES_LEFT"}
+
+
+def hostile(tmp_path, kind):
+    """Each state variable set, in the environment, to code that would leave a file behind."""
+    marks = iter(range(1000))
+
+    def code(name):
+        mark = tmp_path / f"pwned-{next(marks)}"
+        if name in NUMBERS:  # what arithmetic would run (the reproduced attack)
+            return f"a[$(touch {mark})]"
+        forms = [f"$(touch {mark})", f"`touch {mark}`", f"(touch {mark})", f"x; touch {mark}"]
+        return forms[int(mark.name.split("-")[1]) % len(forms)]
+
+    values = {name: code(name) for name in STATE}
+    # And state that would make the hook restore someone else's values on leaving a tree.
+    values |= {"_olenv_active": "1", "_olenv_saved": "xHOME xPATH", "_olenv_old_HOME": "/evil",
+               "_olenv_old_PATH": "/evil", "_olenv_pwd": str(tmp_path / "dev"),
+               "_olenv_file": str(tmp_path / "dev" / ".olenv")}
+    if kind == "bash":  # an exported function of the hook's name
+        values["BASH_FUNC__olenv_find%%"] = f"() {{ touch {tmp_path}/pwned-func; }}"
+    # The user's own values of managed names, which leaving must give back exactly.
+    values |= {"OLENV_PROFILE": f"$(touch {tmp_path}/pwned-p) a[$(touch {tmp_path}/pwned-q)]",
+               "AWS_REGION": "mine"}
+    return values
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_inherited_hook_state_is_never_run_nor_kept(world, tmp_path, kind):
+    env = {**world, **hostile(tmp_path, kind)}
+    sh = Shell(kind, env, tmp_path)
+    ran = lambda: sorted(path.name for path in tmp_path.glob("pwned*"))  # noqa: E731
+    try:
+        sh.run("true")
+        assert ran() == []
+        assert "_olenv" not in sh.run("env") and "OLENV_MINUTES_LEFT" not in sh.run("env")
+        assert "olenv: dev (" in sh.cd(tmp_path / "dev")  # entered afresh, not "already there"
+        assert sh.value("OLENV_PROFILE") == "dev" and sh.value("OLENV_MINUTES_LEFT") in ("59", "60")
+        sh.run("true")
+        assert sh.cd(tmp_path) == ""
+        after = sh.environ()
+        assert (after["OLENV_PROFILE"], after["AWS_REGION"]) == (env["OLENV_PROFILE"], "mine")
+        assert sh.value("HOME") == world["HOME"] and sh.value("PATH").split(":")[0] != "/evil"
+        assert "_olenv" not in sh.run("env")
+        sh.close()
+    finally:
+        if sh.child.isalive():
+            sh.child.close(force=True)
+    assert ran() == []

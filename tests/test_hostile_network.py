@@ -67,12 +67,24 @@ def test_a_broken_token_reply_forever_is_bounded(front, env):
     assert front.count("/token") == 4 and front.passwords_sent() == 0
 
 
-def test_a_reset_verify_factor_is_retried_and_signs_in(front, onelogin, env):
+def test_a_reset_after_an_otp_went_out_is_not_resent(front, onelogin, env):
+    # OneLogin may have spent the code before the connection broke.
     onelogin.add_user("bob@example.com", PASSWORD, devices=[OTP])
     front.fail_next("/verify_factor", "reset")
-    result = run_olenv(["credential-process", "-u", "bob@example.com", "--otp", "123456"], env)
+    one_line(run_olenv(["credential-process", "-u", "bob@example.com", "--otp", "123456"], env),
+             1, "the connection broke before the reply was complete")
+    assert front.count("/verify_factor") == 1 and front.passwords_sent() == 1
+
+
+@pytest.mark.parametrize("fault", ["reset", "close"])
+def test_a_reset_push_poll_is_resent_and_the_push_is_sent_once(front, onelogin, env, fault):
+    bob = onelogin.add_user("bob@example.com", PASSWORD, devices=[FakeOneLogin.PUSH])
+    front.fail_next("/verify_factor", fault, after=1)  # the first poll, not the trigger
+    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "0.1"],
+                       env)
     assert result.returncode == 0, result.stderr
-    assert front.count("/verify_factor") == 2 and front.passwords_sent() == 1
+    # The trigger, the broken poll, its resend (pending) and the approving poll.
+    assert bob.pushes_sent == 1 and front.count("/verify_factor") == 4
 
 
 # --- faults in well-formed replies ---------------------------------------------------
@@ -87,9 +99,11 @@ def test_429_with_retry_after_then_success(front, onelogin, env):
 
 
 def test_429_for_ever_is_bounded_and_says_so(front, onelogin, env):
+    # The password goes again at most once, however short the wait.
     onelogin.fail_next("/saml_assertion", 429, times=100, headers={"Retry-After": "0"})
-    one_line(run_olenv(["credential-process"], env), 1, "OneLogin is limiting requests (HTTP 429)")
-    assert front.count("/saml_assertion") == 4
+    one_line(run_olenv(["credential-process"], env), 1,
+             "OneLogin is limiting requests (HTTP 429): try again in 1 s")
+    assert front.count("/saml_assertion") == 2
 
 
 def test_a_retry_after_date_in_the_past_or_garbage_is_not_a_wait(front, onelogin, env):
@@ -100,12 +114,24 @@ def test_a_retry_after_date_in_the_past_or_garbage_is_not_a_wait(front, onelogin
     assert front.count("/token") == 3
 
 
-def test_a_500_burst_on_verify_factor_is_bounded(front, onelogin, env):
+def test_a_500_on_an_otp_is_not_resent(front, onelogin, env):
     onelogin.add_user("bob@example.com", PASSWORD, devices=[OTP])
     onelogin.fail_next("/verify_factor", 502, times=100, body="<html><h1>502</h1></html>")
     one_line(run_olenv(["credential-process", "-u", "bob@example.com", "--otp", "123456"], env),
              1, "HTTP 502")
-    assert front.count("/verify_factor") == 4 and front.passwords_sent() == 1
+    assert front.count("/verify_factor") == 1 and front.passwords_sent() == 1
+
+
+def test_a_500_burst_on_push_polls_is_bounded(front, onelogin, env):
+    bob = onelogin.add_user("bob@example.com", PASSWORD, devices=[FakeOneLogin.PUSH])
+    onelogin.fail_next("/verify_factor", 502, times=100, body="<html><h1>502</h1></html>", after=1)
+    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "0.1"],
+                       env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == ("olenv: OneLogin answered HTTP 502 with a body "
+                                              "that is not JSON")
+    # The trigger once, then a poll and its three resends.
+    assert front.count("/verify_factor") == 5 and bob.pushes_sent == 1
 
 
 def test_a_500_on_the_sign_in_is_not_retried(front, onelogin, env):

@@ -79,6 +79,8 @@ def test_a_bad_value_in_a_cloned_repository_is_refused_before_any_request(
     data[key] = value
     (repo / name).write_text(json.dumps(data))
     (repo / name).chmod(0o600)
+    # Not allowed, it is left out (test_settings_trust.py); allowed, it is checked like any.
+    assert run_olenv(["allow", str(repo / name)], env).returncode == 0
     result = run_olenv(["credential-process"], env, cwd=repo)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()

@@ -1,6 +1,9 @@
 """A full flow under `strace -f`: sign-in, the agent started and asked, the agent stopped.
-Nothing may be opened for writing, created, renamed or removed outside an allow-list."""
+Nothing may be opened for writing, created, renamed or removed outside an allow-list:
+under the runtime directory only the agent's socket and the sign-in lock, and of
+bytecode only olenv's own."""
 
+import os
 import re
 import subprocess
 
@@ -8,18 +11,44 @@ import pytest
 from conftest import OLENV, require, run_olenv
 from fakes.saml import role_value
 
+import olenv
+
 WRITE_FLAGS = ("O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND")
 OPEN = re.compile(r'^\d+\s+(?:open|openat|openat2|creat)\((?:AT_FDCWD|\d+), "([^"]*)", ([^,)]*)')
 CHANGE = re.compile(r'^\d+\s+(rename|renameat2?|unlink|unlinkat|mkdir|mkdirat|rmdir|truncate|'
                     r'link|linkat|symlink|symlinkat)\((?:AT_FDCWD, |\d+, )?"([^"]*)"')
 
 
+OLENV_CODE = os.path.dirname(olenv.__file__)
+# Python's bytecode cache of olenv's own modules (code, never data), written as
+# NAME.cpython-XY.pyc.<id> and renamed into place, in __pycache__ directories it makes.
+BYTECODE = re.compile(re.escape(OLENV_CODE) +
+                      r"(?:/\w+)*/__pycache__(?:/\w+\.cpython-\d+(?:\.opt-\d)?\.pyc(?:\.\d+)?)?")
+
+
 def allowed(path: str, runtime: str) -> bool:
+    agent = runtime + "/olenv"
     return (path in ("/dev/tty", "/dev/null")
-            # the agent's socket and its directory: a runtime directory (tmpfs), no data
-            or path == runtime + "/olenv" or path.startswith(runtime + "/olenv/")
-            # Python's bytecode cache of the code it imports: code, never data
-            or "/__pycache__/" in path)
+            # the agent's directory, its socket and the sign-in lock: nothing else, no data
+            or path in (agent, agent + "/agent.sock")
+            or re.fullmatch(re.escape(agent) + r"/signin-[0-9a-f]{32}\.lock", path) is not None
+            or BYTECODE.fullmatch(path) is not None)
+
+
+@pytest.mark.parametrize("path, ok", [
+    ("RUN/olenv", True), ("RUN/olenv/agent.sock", True),
+    ("RUN/olenv/signin-0123456789abcdef0123456789abcdef.lock", True),
+    ("RUN/olenv/sessions.json", False), ("RUN/olenv/agent.sock.bak", False),
+    ("RUN/olenv/signin-x.lock", False), ("RUN/olenv/sub/agent.sock", False), ("RUN/other", False),
+    ("OLENV/agent/__pycache__", True), ("OLENV/agent/__pycache__/store.cpython-311.pyc", True),
+    ("OLENV/__pycache__/flow.cpython-311.pyc.140241", True),
+    ("OLENV/agent/__pycache__/sessions.json", False),
+    ("OLENV/agent/__pycache__/../../x.cpython-311.pyc", False),
+    ("/usr/lib/python3/dist-packages/__pycache__/x.cpython-311.pyc", False),
+    ("/home/u/__pycache__/x.cpython-311.pyc", False), ("/dev/shm/x", False)])
+def test_the_allow_list_holds_only_the_socket_the_lock_and_olenvs_bytecode(path, ok):
+    path = path.replace("RUN", "/run/user/1000").replace("OLENV", OLENV_CODE)
+    assert allowed(path, "/run/user/1000") is ok
 
 
 def traced_writes(script: str, env, trace) -> list[str]:

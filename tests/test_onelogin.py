@@ -20,7 +20,7 @@ from olenv.onelogin.client import OneLoginClient
 from olenv.onelogin.mfa import factor_for
 from olenv.onelogin.mfa.otp import OtpFactor
 from olenv.onelogin.mfa.push import PushFactor
-from olenv.onelogin.mfa.sms import SmsFactor
+from olenv.onelogin.mfa.triggered import SmsFactor
 from olenv.onelogin.replies import (
     ApiError,
     Device,
@@ -296,10 +296,12 @@ def test_wrong_otp_without_terminal_fails_at_once(fake):
     assert fake.count("/verify_factor") == 1
 
 
-def test_otp_needed_without_terminal(fake):
+def test_otp_needed_without_terminal_names_the_device(fake):
     fake.add_user(USER, PASSWORD, devices=[OTP])
-    with pytest.raises(UsageError, match="OTP"):
+    with pytest.raises(UsageError) as error:
         sign_in(client_for(fake), request_for(fake), quiet())
+    assert str(error.value) == ("the --otp code of Google Authenticator (666666) is needed "
+                                "and there is no terminal to ask for it")
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -350,7 +352,7 @@ def test_sms(fake):
     terminal = Script("123456")
     assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
     assert user.sms_sent == 1
-    assert "SMS sent to OneLogin SMS (777777)" in terminal.said
+    assert "SMS with a code sent to OneLogin SMS (777777)" in terminal.said
     trigger, code = verify_bodies(fake)
     assert "otp_token" not in trigger and code["otp_token"] == "123456"
 
@@ -365,7 +367,10 @@ def test_state_token_expired_once_recovers(fake):
     terminal = Script(expire_then_code, "123456")
     assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
     assert user.saml_assertion_calls == 2
-    assert "The MFA state token expired: signing in again." in terminal.said
+    # The typed code was not used, and olenv says so before asking again.
+    assert terminal.said == ["OneLogin did not take that code: the MFA state token had "
+                             "expired. Signing in again."]
+    assert user.otp_tokens_seen == ["123456"]  # the fake refused the first at the token
 
 
 def test_state_token_expired_twice_gives_up(fake):
@@ -452,19 +457,34 @@ def test_500_on_saml_assertion_is_not_retried(fake):
     assert user.saml_assertion_calls == 0 and fake.count("/saml_assertion") == 1
 
 
-def test_503_on_saml_assertion_is_retried(fake):
+def test_503_on_saml_assertion_is_retried_once_after_a_short_wait(fake):
     user = fake.add_user(USER, PASSWORD)
-    fake.fail_next("/saml_assertion", 503, times=2)
+    fake.fail_next("/saml_assertion", 503, headers={"Retry-After": "0"})
     assert sign_in(client_for(fake), request_for(fake), quiet()) == user.assertions[-1]
-    assert fake.count("/saml_assertion") == 3
+    assert fake.count("/saml_assertion") == 2
+    fake.fail_next("/saml_assertion", 503, times=2, headers={"Retry-After": "0"})
+    with pytest.raises(SignInError) as error:
+        sign_in(client_for(fake), request_for(fake), quiet())
+    assert str(error.value) == "OneLogin is unavailable (HTTP 503): try again in 1 s"
+    assert fake.count("/saml_assertion") == 4  # two more, not four
 
 
-def test_5xx_on_verify_factor_is_retried(fake):
+def test_503_without_a_wait_on_saml_assertion_is_not_retried(fake):
+    fake.add_user(USER, PASSWORD)
+    fake.fail_next("/saml_assertion", 503)
+    with pytest.raises(SignInError) as error:
+        sign_in(client_for(fake), request_for(fake), quiet())
+    assert str(error.value) == ("OneLogin is unavailable (HTTP 503) and did not say for how "
+                                "long: try again later")
+    assert fake.count("/saml_assertion") == 1
+
+
+def test_5xx_on_an_otp_is_not_retried(fake):
     user = fake.add_user(USER, PASSWORD, devices=[OTP])
-    fake.fail_next("/verify_factor", 502, times=3)
-    assert sign_in(client_for(fake), request_for(fake, otp="123456"), quiet()) \
-        == user.assertions[-1]
-    assert fake.count("/verify_factor") == 4
+    fake.fail_next("/verify_factor", 502)
+    with pytest.raises(SignInError, match=r"failed the MFA verification \(HTTP 502\)"):
+        sign_in(client_for(fake), request_for(fake, otp="123456"), quiet())
+    assert fake.count("/verify_factor") == 1 and user.verify_calls == 0
 
 
 def test_html_body(fake):
@@ -595,10 +615,13 @@ def test_password_not_resent_after_read_timeout_or_reset(mode, reason):
             sign_in(client, SignInRequest(USER, PASSWORD, "1", "acme"), quiet())
         assert str(error.value).endswith(reason)
         assert server.paths.count("/api/2/saml_assertion") == 1
-        # A call without the password is retried.
+        # A push trigger is not resent either; a poll, which changes nothing, is.
         with pytest.raises(SignInError):
             client.verify_factor("1", "2", "state")
-        assert server.paths.count("/api/2/saml_assertion/verify_factor") == 4
+        assert server.paths.count("/api/2/saml_assertion/verify_factor") == 1
+        with pytest.raises(SignInError):
+            client.verify_factor("1", "2", "state", poll=True)
+        assert server.paths.count("/api/2/saml_assertion/verify_factor") == 5
     finally:
         server.close()
 

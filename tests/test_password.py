@@ -1,22 +1,29 @@
 """The OneLogin password from the OS keyring: opt-in, in the names
-onelogin-aws-assume-role uses, and clear when there is no keyring at all.
+onelogin-aws-assume-role uses, only with a backend that keeps secrets, and clear
+when there is no keyring at all.
 
-The keyring is keyrings.alt's plain file backend, in each test's fresh HOME."""
+The keyring is a real Secret Service (gnome-keyring-daemon on a private D-Bus),
+started for each test; keyrings.alt is installed too, so keyring's chainer
+offers its plain-text file behind the Secret Service, as on many desktops."""
 
 import json
+import os
 
 import pexpect
 import pytest
 from conftest import OLENV, run_olenv
+from secret_service import secret_service, store  # noqa: F401 - a fixture
+from secret_service import stored as in_service
 
 PASSWORD = "correct horse"
 FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
+NO_BUS = "unix:path=/nonexistent/bus"
 
 
 @pytest.fixture
-def alice(onelogin, env):
+def alice(onelogin, env, secret_service):  # noqa: F811
     onelogin.add_user("alice@example.com", PASSWORD)
-    env["PYTHON_KEYRING_BACKEND"] = FILE_BACKEND
+    env.update(secret_service)
     return env
 
 
@@ -44,8 +51,9 @@ def test_set_then_sign_in_with_the_stored_password(alice, onelogin, home):
         in result.stderr
     assert '"keychain_service": "onelogin"' in result.stderr  # not used until asked for
     # onelogin-aws-assume-role's names: service "onelogin", account the username before the "@".
-    keyring_file = home / ".local" / "share" / "python_keyring" / "keyring_pass.cfg"
-    assert "[onelogin]" in keyring_file.read_text() and "alice" in keyring_file.read_text()
+    assert in_service(alice, "onelogin", "alice") == [PASSWORD]
+    # In the Secret Service only: never in keyrings.alt's file behind it in the chain.
+    assert not (home / ".local" / "share" / "python_keyring").exists()
     use_keychain(home, keychain_service="onelogin")
     result = run_olenv(["credential-process"], alice)  # no OLENV_PASSWORD, no terminal
     assert result.returncode == 0, result.stderr
@@ -141,3 +149,55 @@ def test_quiet(alice):
     assert (result.returncode, result.stderr) == (0, "")
     result = run_olenv(["password", "forget", "-q"], alice)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def plain_file(home):
+    return home / ".local" / "share" / "python_keyring" / "keyring_pass.cfg"
+
+
+@pytest.mark.parametrize("variables", [{"PYTHON_KEYRING_BACKEND": FILE_BACKEND},
+                                       {"DBUS_SESSION_BUS_ADDRESS": NO_BUS}],
+                         ids=["chosen", "all the chainer holds"])
+def test_a_plain_text_keyring_is_refused(alice, home, onelogin, variables):
+    alice.update(variables)
+    refused = (f"the only OS keyring here ({FILE_BACKEND}) keeps the password in a plain file: "
+               "install and unlock a Secret Service (gnome-keyring or KeePassXC) or KWallet, or "
+               "unset keychain_service/keychain_account")
+    one_line(run_olenv(["password", "set"], {**alice, "OLENV_PASSWORD": PASSWORD}), 2, refused)
+    assert not plain_file(home).exists()
+    # A password some earlier tool left there is not read either.
+    plain_file(home).parent.mkdir(parents=True)
+    plain_file(home).write_text("[onelogin]\nalice = Y29ycmVjdCBob3JzZQ==\n")
+    use_keychain(home, keychain_service="onelogin")
+    one_line(run_olenv(["credential-process"], alice), 2, refused)
+    assert onelogin.count("saml_assertion") == 0
+
+
+def test_a_cloned_repository_cannot_have_another_entry_read_and_sent(alice, onelogin, tmp_path):
+    # The victim's git token, in the same keyring.
+    store(alice, "git:https://github.com", "victim", "ghp_victims_token")
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    (repo / "onelogin.aws.json").write_text(json.dumps({
+        "keychain_service": "git:https://github.com", "keychain_account": "victim",
+        "username": "alice@example.com", "app_id": onelogin.app_id,
+        "subdomain": onelogin.subdomain}))
+    result = run_olenv(["credential-process"], alice, cwd=repo)
+    assert result.returncode == 2, result.stderr
+    assert "onelogin.aws.json is not allowed yet, so olenv leaves it out (it would set subdomain, " \
+           "keychain_service, keychain_account)" in result.stderr
+    assert "ghp_victims_token" not in repr([r.body for r in onelogin.requests])
+    assert onelogin.count("saml_assertion") == 0
+    assert os.listdir(repo) == ["onelogin.aws.json"]
+
+
+def test_the_plain_file_behind_a_secret_service_is_never_read(alice, home, onelogin):
+    # keyring's chainer would fall back to keyrings.alt's file when the Secret Service
+    # has no entry: a password left (or planted) there is not used.
+    plain_file(home).parent.mkdir(parents=True)
+    plain_file(home).write_text("[onelogin]\nalice = Y29ycmVjdCBob3JzZQ==\n")
+    use_keychain(home, keychain_service="onelogin")
+    result = run_olenv(["credential-process"], alice)
+    assert result.returncode == 2
+    assert result.stderr.startswith("olenv: no OneLogin password in the OS keyring for 'alice'")
+    assert onelogin.count("saml_assertion") == 0

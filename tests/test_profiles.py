@@ -125,3 +125,25 @@ def test_quiet_with_yes_says_nothing_but_writes(alice, aws_file):
     result = run_olenv(["profiles", "generate", "--yes", "--quiet"], alice)
     assert (result.returncode, result.stderr, result.stdout) == (0, "", "")
     assert len(json.loads(aws_file.read_text())["profiles"]) == 3
+
+
+@pytest.mark.parametrize("where", ["name", "role", "account"])
+@pytest.mark.parametrize("bad", ["x\ny", "x\r", "\0", "\x1b[2J", "x\u2028"])
+def test_a_control_character_bound_for_the_file_is_refused_and_the_file_kept(tmp_path, where, bad):
+    from olenv.errors import OlenvError
+    from olenv.profiles import write
+
+    path = tmp_path / "onelogin.aws.json"
+    path.write_bytes(b'{"profiles": {"mine": {"aws_role_name": "Admin"}}}\r\n')
+    entry = {"aws_account_id": "111111111111", "aws_role_name": "Admin"}
+    if where == "name":
+        profiles = {f"dev{bad}": entry}
+    else:
+        profiles = {"dev": {**entry, {"role": "aws_role_name", "account": "aws_account_id"}[where]:
+                            f"v{bad}"}}
+    with pytest.raises(OlenvError) as raised:
+        write(path, {"profiles": {"mine": {"aws_role_name": "Admin"}, **profiles}})
+    assert raised.value.exit_code == 1 and "\n" not in str(raised.value)
+    assert "left as it was" in str(raised.value)
+    assert path.read_bytes() == b'{"profiles": {"mine": {"aws_role_name": "Admin"}}}\r\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["onelogin.aws.json"]

@@ -10,6 +10,7 @@ from fakes.saml import role_value, saml_response
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from olenv import saml
 from olenv.errors import SamlError
 from olenv.saml import Assertion, Role, parse
 
@@ -71,6 +72,7 @@ def test_reversed_pair_is_classified_by_arn_type():
     f"arn:aws:iam::{A}:role/Admin , arn:aws:iam::{A}:saml-provider/OneLogin",
     f"\n  arn:aws:iam::{A}:role/Admin,\n  arn:aws:iam::{A}:saml-provider/OneLogin\n",
     f"\tarn:aws:iam::{A}:saml-provider/OneLogin\n,\tarn:aws:iam::{A}:role/Admin  ",
+    f"\u00a0arn:aws:iam::{A}:role/Admin\u2028,\r\narn:aws:iam::{A}:saml-provider/OneLogin\u3000",
 ])
 def test_whitespace_and_newlines_around_the_comma(value):
     assert parse(saml_response([value])).roles == (role(A, "Admin"),)
@@ -82,7 +84,8 @@ def test_role_path_is_kept_in_the_arn_but_not_the_name():
     assert only.name == "Admin" and only.account_id == A
 
 
-@pytest.mark.parametrize("partition", ["aws-us-gov", "aws-cn"])
+@pytest.mark.parametrize("partition", ["aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e",
+                                       "aws-iso-f", "aws-eusc"])
 def test_other_partitions(partition):
     (only,) = parse(saml_response([role_value(A, "Admin", partition=partition)])).roles
     assert only == role(A, "Admin", partition=partition)
@@ -97,7 +100,14 @@ def test_other_partitions(partition):
     f"arn:aws:iam::{A}:saml-provider/X,arn:aws:iam::{A}:saml-provider/Y",  # two providers
     f"arn:aws:iam::{A}:role/A,arn:aws:iam::{A}:saml-provider/P,extra",    # three fields
     "arn:aws:iam::11111111111:role/Admin,arn:aws:iam::11111111111:saml-provider/P",  # 11 digits
-    f"arn:aws-iso:iam::{A}:role/Admin,arn:aws-iso:iam::{A}:saml-provider/P",  # unknown partition
+    f"arn:awsiso:iam::{A}:role/Admin,arn:awsiso:iam::{A}:saml-provider/P",  # not a partition
+    f"arn:aws-isx:iam::{A}:role/Admin,arn:aws-isx:iam::{A}:saml-provider/P",  # unknown partition
+    f"arn:aws-iso:iam::{A}:role/Admin,arn:aws-iso-b:iam::{A}:saml-provider/P",  # mixed partitions
+    f"arn:aws:iam::{A}:role/Admin\n,arn:aws:iam::{A}:saml-provider/P\n,x",  # three fields, lines
+    f"arn:aws:iam::{A}:role/Admin\narn:aws:iam::{A}:saml-provider/P",     # a line break, no comma
+    f"arn:aws:iam::{A}:role/Ad\nmin,arn:aws:iam::{A}:saml-provider/P",    # a line break in the name
+    f"arn:aws:iam::{A}:role/Admin,arn:aws:iam::{A}:saml-provider/P\u00e9",  # not ASCII
+    f"arn:aws:iam::{A}:role/Admin,arn:aws:iam::{A}:saml-provider/P,arn:aws:iam::{A}:role/B",
     f"arn:aws:iam::{A}:role/Admin,arn:aws-cn:iam::{A}:saml-provider/P",   # mixed partitions
     f"arn:aws:sts::{A}:role/Admin,arn:aws:iam::{A}:saml-provider/P",      # not IAM
     f"arn:aws:iam::{A}:role/,arn:aws:iam::{A}:saml-provider/P",           # no role name
@@ -105,6 +115,7 @@ def test_other_partitions(partition):
     "garbage",
 ])
 def test_malformed_values_are_dropped(bad):
+    assert len(parse(saml_response([role_value(A, "Admin")] * 3 + [bad])).roles) == 1
     assertion = parse(saml_response([bad, role_value(B, "Dev")]))
     assert assertion.roles == (role(B, "Dev"),)
     refused(saml_response([bad]), "none of the 1 AWS role values", "valid role")
@@ -382,3 +393,27 @@ def test_valid_pairs_round_trip(pairs):
     assertion = parse(saml_response(values))
     assert assertion.roles == tuple(expected)
     assert [r.name for r in assertion.roles] == [r.arn.rsplit("/", 1)[1] for r in expected]
+
+
+def test_the_partitions_are_those_botocore_knows():
+    import json
+    from pathlib import Path
+
+    import botocore
+
+    known = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())
+    assert sorted(saml.PARTITIONS) == sorted(p["id"] for p in known["partitions"])
+
+
+def test_a_role_is_an_immutable_value_equal_by_its_arns():
+    admin = role(A, "Admin")
+    assert admin == role(A, "Admin") and hash(admin) == hash(role(A, "Admin"))
+    assert admin != role(A, "Admin", provider="Other")
+    assert (admin.partition, admin.account_id, admin.name) == ("aws", A, "Admin")
+    assert eval(repr(admin)) == admin  # noqa: S307 - our own repr
+    with pytest.raises(AttributeError):
+        admin.name = "Root"
+    import copy
+    import pickle
+
+    assert copy.deepcopy(admin) == pickle.loads(pickle.dumps(admin)) == admin

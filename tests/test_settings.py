@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from conftest import run_olenv
 
+from olenv import trust
 from olenv.errors import ConfigError
 from olenv.settings import load, onelogin_base
 
@@ -52,11 +54,16 @@ def test_falsy_values_do_not_count(tmp_path):
     assert s.duration == 3600 and s.username is None
 
 
-def test_config_dir_beats_cwd_beats_home(tmp_path):
+def test_config_dir_beats_cwd_beats_home(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     home, cwd = layout(tmp_path, aws={"username": "home"})
     (cwd / "onelogin.aws.json").write_text(json.dumps({"username": "cwd"}))
     other = tmp_path / "other"
     other.mkdir()
+    # The current directory's file counts once allowed (the notice: test_settings_trust.py).
+    assert load({}, env={}, cwd=cwd, home=home).username == "home"
+    assert "is not allowed yet" in capsys.readouterr().err
+    trust.record(cwd / "onelogin.aws.json", trust.ALLOW, (cwd / "onelogin.aws.json").read_bytes())
     assert load({}, env={}, cwd=cwd, home=home).username == "cwd"
     (other / "onelogin.aws.json").write_text(json.dumps({"username": "dir"}))
     assert load({"config_dir": str(other)}, env={}, cwd=cwd, home=home).username == "dir"
@@ -140,3 +147,22 @@ def test_warnings_for_unknown_keys_and_a_readable_secret(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unknown key 'colour'" in err and "unknown key 'usrname'" in err
     assert "readable by others: chmod 600" in err
+
+
+@pytest.mark.parametrize("variables, origin", [
+    ({}, "{home}/.onelogin/onelogin.sdk.json"),
+    ({"OLENV_CLIENT_ID": "wrong", "OLENV_CLIENT_SECRET": "wrong"},
+     "OLENV_CLIENT_ID and OLENV_CLIENT_SECRET"),
+    ({"OLENV_CLIENT_SECRET": "wrong"},
+     "the client id from {home}/.onelogin/onelogin.sdk.json and the secret from OLENV_CLIENT_SECRET"),
+])
+def test_a_rejected_api_client_names_where_it_came_from(onelogin, env, home, variables, origin):
+    if not variables:  # the file's own client is the wrong one
+        sdk = home / ".onelogin" / "onelogin.sdk.json"
+        sdk.write_text(json.dumps({**json.loads(sdk.read_text()), "client_secret": "wrong"}))
+    onelogin.add_user("alice@example.com", "pw")
+    result = run_olenv(["credential-process"], {**env, "OLENV_PASSWORD": "pw", **variables})
+    assert (result.returncode, result.stderr) == (
+        1, "olenv: OneLogin rejected the API client id/secret (HTTP 401): check "
+           f"{origin.format(home=home)}\n")
+    assert onelogin.count("saml_assertion") == 0

@@ -108,11 +108,66 @@ def test_the_output_passes_the_shells_syntax_check(shell, tmp_path):
     assert (done.returncode, done.stderr) == (0, b"")
 
 
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("shell", RUNNERS)
 def test_every_statement_fits_on_one_line(shell):
     changes = {f"OLENV_T{i}": value for i, value in enumerate(NASTY)} | {"OLENV_GONE": None}
     lines = shells.SHELLS[shell].export(changes).split("\n")
     assert lines[-1] == "" and len(lines) - 1 == len(changes)
+
+
+# Every control byte a variable can hold (NUL cannot be), alone, together and among text.
+CONTROL = [chr(code) for code in (*range(1, 0x20), 0x7F)]
+CONTROL_VALUES = [*CONTROL, "".join(CONTROL), "a" + "b".join(CONTROL) + "\n", "\x1b]52;c;aGk=\x07",
+                  "end\n\n", "\r\n", "%\n%s\\\n'", "-n\n", "--\x01", "\\c\n", "\\0012\n"]
+
+
+@pytest.mark.parametrize("shell", RUNNERS)
+def test_no_control_byte_is_ever_written_raw(shell):
+    # Raw, an ESC or a BEL reaches whatever terminal shows the code (a `set -x`, a pager),
+    # and a CR hides what precedes it: the only control byte is each line's end.
+    changes = {f"OLENV_T{i}": value for i, value in enumerate(CONTROL_VALUES)}
+    code = shells.SHELLS[shell].export(changes).encode()
+    lines = code.split(b"\n")
+    assert lines[-1] == b"" and len(lines) - 1 == len(changes)
+    raw = sorted({byte for line in lines for byte in line if byte < 0x20 or byte == 0x7F})
+    assert raw == [], f"raw control bytes {raw} in {shell} code"
+    check_round_trip(shell, CONTROL_VALUES)
+
+
+# A literal table of what each shell is given, beside the round trips: a change in the
+# quoting shows here first, as text a person can check.
+LITERAL = [
+    ("bash", "AKIA/x+y=", "export V=$'AKIA/x+y=';"),
+    ("bash", "plain", "export V=plain;"),
+    ("bash", "", "export V=$'';"),
+    ("bash", "it's \\ $HOME", "export V=$'it\\'s \\\\ $HOME';"),
+    ("bash", "a\nb\x1b[0m\x7f", "export V=$'a\\x0ab\\x1b[0m\\x7f';"),
+    ("zsh", "a\tb", "export V=$'a\\x09b';"),
+    ("zsh", "~root", "export V=$'~root';"),
+    ("fish", "plain", "set -gx V 'plain';"),
+    ("fish", "", "set -gx V '';"),
+    ("fish", "it's \\", "set -gx V 'it\\'s \\\\';"),
+    ("fish", "a\nb\x1b", "set -gx V 'a'\\x0a'b'\\x1b;"),
+    ("fish", "\x07", "set -gx V \\x07;"),
+    ("sh", "plain", "export V=plain;"),
+    ("sh", "it's $x", "export V='it'\\''s $x';"),
+    ("sh", "a\nb", "V=$(printf %b_ 'a\\0012b'); export V=\"${V%_}\";"),
+    ("sh", "-n %s\\\x1b\n", "V=$(printf %b_ '-n %s\\\\\\0033\\0012'); export V=\"${V%_}\";"),
+    ("sh", "'\x7f7", "V=$(printf %b_ ''\\''\\01777'); export V=\"${V%_}\";"),
+]
+
+
+@pytest.mark.parametrize("shell, value, expected", LITERAL)
+def test_the_quoting_table(shell, value, expected):
+    assert shells.SHELLS[shell].set("V", value) == expected
+    check_round_trip(shell, [value])
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish", "sh"])
+def test_unset_statements(shell):
+    assert shells.SHELLS[shell].unset("V") == {
+        "bash": "unset -v V;", "zsh": "unset -v V;", "sh": "unset -v V;",
+        "fish": "if set -qg V; set -eg V; end;"}[shell]
 
 
 @pytest.mark.parametrize("shell", shells.SHELLS.values(), ids=shells.SHELLS)

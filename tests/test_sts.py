@@ -1,7 +1,9 @@
 """STS failures as AWS sends them, told apart by code, through the real command."""
 
+import json
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import run_olenv
@@ -75,3 +77,123 @@ def test_an_exit_during_the_background_import_adds_nothing_to_stderr(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=60, cwd=tmp_path)
     assert result.returncode == 1 and result.stderr == ""
+
+
+@pytest.fixture
+def alice(onelogin, env):
+    onelogin.add_user("alice@example.com", "correct horse")
+    env["OLENV_PASSWORD"] = "correct horse"
+    return env
+
+
+@pytest.fixture
+def hostile(moto_sts, alice):
+    """Start a HostileSTS in front of moto and point olenv at it."""
+    from fakes.hostile_sts import HostileSTS
+
+    started = []
+
+    def start(mode, **kwargs):
+        sts = HostileSTS(moto_sts, mode, **kwargs)
+        started.append(sts)
+        alice["AWS_ENDPOINT_URL_STS"] = sts.url
+        return sts
+
+    yield start
+    for sts in started:
+        sts.stop()
+
+
+@pytest.mark.parametrize("mode, status, body, line", [
+    ("html", 503, None, "olenv: AWS STS answered HTTP 503 with an HTML page (a proxy?)"),
+    ("html", 200, None, "olenv: AWS STS answered HTTP 200 with an HTML page (a proxy?)"),
+    ("text", 502, "", "olenv: AWS STS answered HTTP 502 with an empty reply"),
+    ("text", 200, '{"Credentials": {}}',
+     "olenv: AWS STS answered HTTP 200 with JSON, not AWS's XML (a proxy?)"),
+    ("text", 403, "Forbidden by policy",
+     "olenv: AWS STS answered HTTP 403 with something that is not AWS's XML (a proxy?)"),
+])
+def test_a_reply_that_is_not_aws_is_one_line(hostile, alice, mode, status, body, line):
+    hostile(mode, status=status, **({} if body is None else {"value": body}))
+    result = run_olenv(["credential-process"], alice)
+    assert (result.returncode, result.stderr, result.stdout) == (1, line + "\n", "")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("SecretAccessKey", None), ("SessionToken", "tok\nen"), ("AccessKeyId", "ASIA\tAAAAAAAAAAAAAAA"),
+    ("SecretAccessKey", "with a space"), ("AccessKeyId", "short"),
+])
+def test_keys_rewritten_on_the_way_are_refused_whole(hostile, alice, field, value):
+    hostile("inject", field=field, **({} if value is None else {"value": value}))
+    result = run_olenv(["credential-process"], alice)
+    assert (result.returncode, result.stdout) == (1, "")
+    line = result.stderr.strip()
+    assert line.startswith("olenv: AWS STS at 127.0.0.1:") and "\n" not in line
+    assert f"({field} not as AWS writes it): was the reply changed on the way?" in line
+
+
+def test_xml_broken_on_the_way_is_one_line(hostile, alice):
+    hostile("inject", field="AccessKeyId", value="ASIA\x1b]52;c;x\x07")  # no XML may hold ESC
+    result = run_olenv(["credential-process"], alice)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.endswith(" sent XML olenv cannot read (not well-formed): "
+                                  "was the reply changed on the way?\n")
+
+
+def test_an_injected_profile_never_reaches_the_credentials_file(hostile, alice, home):
+    hostile("inject")  # SecretAccessKey "x\n[prod]\ncredential_process = sh -c '...'"
+    credentials = home / ".aws" / "credentials"
+    original = b"[prod]\r\naws_access_key_id = AKIAPROD\r\naws_secret_access_key = s\r\n"
+    credentials.write_bytes(original)
+    result = run_olenv(["login", "--profile", "dev"], alice)
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, result.stderr
+    # Refused by the STS reply's check, else by the credentials file writer's own.
+    assert "SecretAccessKey" in result.stderr or "aws_secret_access_key" in result.stderr
+    assert credentials.read_bytes() == original
+    assert sorted(p.name for p in credentials.parent.iterdir()) == ["credentials"]
+
+
+def test_a_silent_sts_is_given_up_on_after_the_deadline(hostile, alice):
+    sts = hostile("silent")
+    started = time.monotonic()
+    result = run_olenv(["credential-process"], alice, timeout=120)
+    took = time.monotonic() - started
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"olenv: AWS STS at {sts.host} did not answer within 30 s\n"
+    assert 25 < took < 60, took  # not botocore's 4 attempts of 30 s each (121 s)
+
+
+BROKEN = {
+    "a BOM": ("\ufeff[default]\naws_access_key_id = AKIAKEEP\naws_secret_access_key = s\n", ""),
+    "a duplicate section": ("[default]\na = 1\n[default]\nb = 2\n", "[default]\n[default]\n"),
+    "both key spellings": ("[default]\nAWS_ACCESS_KEY_ID = A\naws_access_key_id = B\n",
+                           "[profile x]\nregion = eu-west-1\nREGION = eu-west-2\n"),
+    "not INI at all": ("just some text\n", "= nonsense [\n"),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_broken_shared_aws_files_do_not_fail_the_sign_in(alice, home, broken):
+    credentials, config = BROKEN[broken]
+    (home / ".aws" / "credentials").write_text(credentials, encoding="utf-8")
+    (home / ".aws" / "config").write_text(config or credentials, encoding="utf-8")
+    alice["AWS_PROFILE"] = "default"
+    result = run_olenv(["credential-process"], alice)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["AccessKeyId"].startswith("ASIA")
+
+def test_the_client_is_built_in_the_background_before_it_is_needed(tmp_path):
+    # While OneLogin answers, boto3 is imported and the client built, for the region
+    # settings name; the main thread then takes that very client.
+    script = ("import sys, threading\n"
+              "from olenv import sts\n"
+              "sts.warm_up('eu-central-1')\n"
+              "sts._warm.join()\n"
+              "built = sts._clients['eu-central-1']\n"
+              "assert 'boto3' in sys.modules and built.meta.region_name == 'eu-central-1'\n"
+              "assert sts.client('eu-central-1') is built\n"
+              "assert sts.client('us-east-1') is not built\n"
+              "assert sts.client('us-east-1').meta.region_name == 'us-east-1'\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr

@@ -1,14 +1,17 @@
 """The allow list and .olenv files: olenv allow, olenv deny, export --olenv-file, olenv hook."""
 
+import hashlib
 import os
 import subprocess
+import sys
 
 import pytest
-from conftest import run_olenv
+from conftest import OLENV, require, run_olenv
 from fakes.saml import role_value
 from fakes.sts import FaultySTS
+from test_settings_trust import NOBODY, as_nobody, shared  # noqa: F401 - a fixture
 
-from olenv import dotolenv
+from olenv import allowdirs, dotolenv, trust
 from olenv.errors import ConfigError
 
 
@@ -75,10 +78,46 @@ def test_allow_and_deny_without_a_file(env, tmp_path, where, message):
         assert status == 2 and message in said
 
 
-def test_session_allow_needs_a_runtime_directory(env, tree):
+def test_session_allow_without_a_runtime_directory_lasts_this_boot(env, tree, tmp_path):
     env.pop("XDG_RUNTIME_DIR")
+    env["TMPDIR"] = str(tmp_path)
     assert olenv(["allow", "--session", str(tree)], env) == (
-        2, "olenv: --session needs XDG_RUNTIME_DIR (a per-login directory) to be set")
+        0, f"olenv: allowed {tree}/.olenv (profile dev) until the machine restarts")
+    folder = tmp_path / f"olenv-{os.getuid()}-{allowdirs.boot_key()}"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700" and len(os.listdir(folder / "allow")) == 1
+    assert "allowed until you log out" in run_olenv(["status"], env, cwd=tree).stdout
+    assert olenv(["deny", str(tree)], env)[0] == 0
+    assert os.listdir(folder / "allow") == []
+
+
+def test_the_boot_is_named_by_its_id_else_by_its_boot_time(tmp_path):
+    import psutil
+
+    with open(allowdirs.BOOT_ID) as file:  # Linux
+        assert allowdirs.boot_key() == file.read().strip()
+    # Without /proc (BSD, macOS, a container): the boot time, as sysctl kern.boottime gives it.
+    assert allowdirs.boot_key(str(tmp_path / "missing")) == f"t{int(psutil.boot_time())}"
+    (tmp_path / "odd").write_text("../../etc\n")
+    assert allowdirs.boot_key(str(tmp_path / "odd")) == f"t{int(psutil.boot_time())}"
+    env = {"TMPDIR": str(tmp_path)}
+    assert allowdirs.session_store(env) == \
+        f"{tmp_path}/olenv-{os.getuid()}-{allowdirs.boot_key()}/allow"
+    assert allowdirs.session_store({**env, "XDG_RUNTIME_DIR": "/run/user/7"}) == \
+        "/run/user/7/olenv/allow"
+    assert allowdirs.per_boot({"TMPDIR": "relative"}, boot="b") == f"/tmp/olenv-{os.getuid()}-b"
+
+
+def test_session_trust_falls_back_to_the_boot_time_without_proc(env, tree, tmp_path, monkeypatch):
+    import psutil
+
+    monkeypatch.setattr(allowdirs, "BOOT_ID", str(tmp_path / "no-proc"))
+    monkeypatch.setattr(allowdirs.boot_key, "__defaults__", (allowdirs.BOOT_ID,))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    trust.record(tree / ".olenv", trust.ALLOW, b"profile: dev\n", session=True)
+    assert trust.standing(tree / ".olenv", b"profile: dev\n") == trust.ALLOWED_SESSION
+    assert os.listdir(tmp_path / f"olenv-{os.getuid()}-t{int(psutil.boot_time())}" / "allow")
 
 
 @pytest.fixture
@@ -164,3 +203,80 @@ def test_hook_and_completion_sources_are_valid(env, shell, check):
         assert result.returncode == 0, result.stderr
         checked = subprocess.run(check, input=result.stdout, text=True, capture_output=True)
         assert (checked.returncode, checked.stderr) == (0, "")
+
+
+def test_another_user_cannot_plant_session_trust(alice, tree, shared):  # noqa: F811
+    alice.pop("XDG_RUNTIME_DIR")
+    alice["TMPDIR"] = shared
+    folder = f"{shared}/olenv-{os.getuid()}-{allowdirs.boot_key()}"
+    # The name is guessable (uid, boot id): another user makes it first, with an entry
+    # that "allows" the .olenv they planted.
+    path = os.fsencode(trust.canonical(tree / ".olenv"))
+    digest = hashlib.sha256(path + b"\0" + (tree / ".olenv").read_bytes()).hexdigest()
+    entry = f"{folder}/allow/{hashlib.sha256(path).hexdigest()}"
+    planted = as_nobody("sh", "-c", f"mkdir -m 755 {folder} {folder}/allow && "
+                        f"printf 'allow {digest}\\n%s\\n' '{path.decode()}' > {entry}")
+    assert planted.returncode == 0, planted.stderr
+    assert "is not allowed yet" in export(alice, tree / ".olenv").stderr
+    assert olenv(["allow", "--session", str(tree)], alice) == (
+        2, f"olenv: {folder} belongs to uid {NOBODY}, not to you: olenv keeps --session trust "
+           "there only in a directory of yours alone (set XDG_RUNTIME_DIR, or remove it)")
+
+
+def test_a_fifo_named_olenv_does_not_hang(alice, tree):
+    (tree / ".olenv").unlink()
+    os.mkfifo(tree / ".olenv")  # a read would wait for a writer for ever
+    result = run_olenv(["export", "--shell", "bash", "--olenv-file", str(tree / ".olenv")], alice,
+                       timeout=60)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"olenv: {tree}/.olenv is not a regular file: olenv will not read it\n"
+    assert olenv(["allow", str(tree / ".olenv")], alice) == (
+        2, f"olenv: {tree}/.olenv is not a regular file: olenv will not read it")
+
+
+# Peak memory of a child, measured by a fresh Python that runs nothing else.
+PEAK = ("import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+        "sys.stderr.write(done.stderr)\n")
+BIG = 8 << 30
+
+
+def peak_kib(argv, env, cwd=None) -> tuple[int, str]:
+    done = subprocess.run([sys.executable, "-c", PEAK, *argv], env=env, cwd=cwd, text=True,
+                          capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    return int(done.stdout), done.stderr
+
+
+@pytest.mark.parametrize("owner", ["mine", "another user's"])
+def test_a_huge_olenv_planted_above_is_never_read(alice, shared, owner):  # noqa: F811
+    big = os.path.join(shared, ".olenv")
+    with open(big, "wb") as file:
+        file.truncate(BIG)  # sparse: 8 GiB that take no disk
+    if owner != "mine":
+        os.chown(big, NOBODY, NOBODY)
+    below = os.path.join(shared, "project", "sub")
+    os.makedirs(below)
+    reason = ("is 8589934592 bytes: olenv reads such a file only up to 64 KiB" if owner == "mine"
+              else f"belongs to uid {NOBODY} (nobody), not to you or root")
+    # The prompt hook's cd into the tree, in a real bash.
+    hook = subprocess.run(OLENV + ["hook", "bash"], env=alice, capture_output=True, text=True,
+                          check=True).stdout
+    script = f'{hook}\ncd {below} && _olenv_hook; echo "status $?"'
+    kib, stderr = peak_kib([require("bash"), "-c", script], alice)
+    assert f"olenv: {big} {reason}" in stderr, stderr
+    assert kib < 150 * 1024, f"peak {kib} KiB"
+    kib, stderr = peak_kib(OLENV + ["export", "--shell", "bash", "--olenv-file", big], alice)
+    assert stderr.startswith(f"olenv: {big} {reason}") and kib < 150 * 1024, (kib, stderr)
+    assert olenv(["allow", below], alice)[0] == 2
+
+
+def test_another_users_olenv_is_refused(alice, shared):  # noqa: F811
+    sub = os.path.join(shared, "sub")
+    planted = as_nobody("sh", "-c", f"mkdir {sub} && echo 'profile: prod' > {shared}/.olenv")
+    assert planted.returncode == 0, planted.stderr
+    refused = (f"olenv: {shared}/.olenv belongs to uid {NOBODY} (nobody), not to you or root: "
+               "olenv will not use it")
+    assert olenv(["allow"], alice, cwd=sub) == (2, refused)
+    result = export(alice, f"{shared}/.olenv")
+    assert (result.returncode, result.stderr) == (2, refused + "\n")

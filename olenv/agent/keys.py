@@ -2,10 +2,13 @@
 
 - session key: everything that selects credentials once settings are loaded.
 - fast key: the selecting options as typed, the variables and the working
-  directory settings depend on, and the identity (inode, size, mtime) of every
-  settings file olenv could read. Equal fast keys mean equal settings, so the
-  fast path can ask for a session without reading a settings file; an edited
-  file changes the key and the next call takes the full path.
+  directory settings depend on, and the identity (inode, size, mtime, mode,
+  owner) of every settings file olenv could read. Equal fast keys mean equal
+  settings, so the fast path can ask for a session without reading a settings
+  file; an edited file changes the key and the next call takes the full path.
+  A file in the working directory counts only once allowed (olenv.trust), so
+  when one is there the allow lists' directories are in the key too: an allow
+  or deny replaces an entry by a rename, which changes the directory's mtime.
 - assertion key: who signed in to which app, for reusing a SAML assertion.
 Kept stdlib-light: the fast path imports this.
 """
@@ -35,16 +38,26 @@ def fast_key(options: dict[str, str], env=os.environ) -> str:
     folders = [os.path.expanduser(options["--config-file-path"])] \
         if options.get("--config-file-path") else []
     folders += [cwd, os.path.join(os.path.expanduser("~"), ".onelogin")]
+    in_cwd = False
     for folder in folders:
         for name in FILES:
-            path = os.path.join(folder, name)
-            try:
-                info = os.stat(path)
-            except OSError:
-                parts.append(f"{path}:-")
-            else:
-                parts.append(f"{path}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}")
+            identity = _identity(os.path.join(folder, name))
+            parts.append(identity)
+            in_cwd = in_cwd or (folder == cwd and not identity.endswith(":-"))
+    if in_cwd:
+        from olenv import allowdirs
+
+        parts += [_identity(allowdirs.data_store(env)), _identity(allowdirs.session_store(env))]
     return "\n".join(parts)
+
+
+def _identity(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return f"{path}:-"
+    return (f"{path}:{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:"
+            f"{info.st_mode}:{info.st_uid}")
 
 
 def session_key(settings) -> str:

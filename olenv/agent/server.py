@@ -120,6 +120,20 @@ class Agent:
     def op_get_assertion(self, request) -> dict:
         return {"ok": True, "b64": self.store.get_assertion(request["key"])}
 
+    def op_put_token(self, request) -> dict:
+        if not isinstance(request["token"], str):
+            return {"ok": False, "error": "a token is a string"}
+        self.store.put_token(request["key"], request["token"], float(request["until"]))
+        return {"ok": True}
+
+    def op_get_token(self, request) -> dict:
+        held = self.store.get_token(request["key"])
+        return {"ok": True, "token": held[0], "until": held[1]} if held else {"ok": True}
+
+    def op_drop_token(self, request) -> dict:
+        self.store.drop_token(request["key"])
+        return {"ok": True}
+
     def op_fast(self, request) -> dict:
         """The fast path: the finished output for a fast-path key, or nothing."""
         entry = self.store.resolve(request["fast"], float(request["min_ttl"]))
@@ -165,6 +179,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        protocol.peer_check()  # no way to check who connects: no agent
         path = socketdir.ensure()
         lock = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
         try:

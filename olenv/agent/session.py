@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import datetime, timezone
 
-from olenv.agent import client, keys
+from olenv.agent import client, keys, signinlock, socketdir
 from olenv.agent.store import credentials as from_record
 from olenv.agent.store import record
 from olenv.credentials import Credentials
@@ -22,6 +22,7 @@ class AgentSession:
     def __init__(self, env=os.environ):
         self.env = env
         self.usable = True
+        self._later: list[dict] = []  # for an agent started once the sign-in succeeded
 
     def _call(self, message: dict) -> dict | None:
         if not self.usable:
@@ -36,6 +37,17 @@ class AgentSession:
     def _give_up(self, exc: Exception) -> None:
         self.usable = False
         sys.stderr.write(f"olenv: warning: not using the agent: {exc}\n")
+
+    def directory(self) -> str | None:
+        """The agent's checked directory, made if missing (for the sign-in lock); None
+        when the agent is off or the directory is unsafe."""
+        if not self.usable:
+            return None
+        try:
+            return os.path.dirname(socketdir.ensure(self.env))
+        except ConfigError as exc:
+            self._give_up(exc)
+            return None
 
     def lookup(self, key: str, fast: str | None, min_ttl: float) -> Credentials | None:
         reply = self._call({"op": "get", "key": key, "fast": fast, "min_ttl": min_ttl})
@@ -54,6 +66,8 @@ class AgentSession:
                 self._give_up(exc)
                 return
             self._call(message)
+        while self._later:
+            self._call(self._later.pop(0))
 
     # flow.obtain's assertion cache
     def assertion(self, settings) -> str | None:
@@ -67,12 +81,33 @@ class AgentSession:
                            "b64": assertion.b64, "until": assertion.ends.timestamp()})
 
 
+    # the OneLogin client's API tokens (olenv.onelogin.client)
+    def api_token(self, key: str) -> tuple[str, float] | None:
+        reply = self._call({"op": "get_token", "key": key})
+        token, until = (reply.get("token"), reply.get("until")) if reply else (None, None)
+        if isinstance(token, str) and token and isinstance(until, int | float):
+            return token, float(until)
+        return None
+
+    def keep_api_token(self, key: str, token: str, until: float) -> None:
+        # Starts no agent: a sign-in that then fails must leave none. Without one the
+        # token goes with what the successful sign-in leaves it.
+        message = {"op": "put_token", "key": key, "token": token, "until": until}
+        if self._call(message) is None:
+            self._later.append(message)
+
+    def drop_api_token(self, key: str) -> None:
+        self._call({"op": "drop_token", "key": key})
+
+
 def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
            memory=None) -> Credentials:
     """Credentials with more than min_ttl seconds left, from the agent or a sign-in.
 
     fresh: sign in (or reuse a held assertion) even if the agent holds a session.
     memory: an olenv.held.HeldAssertion, to keep the assertion in this process too.
+    Callers that miss at once sign in one at a time (olenv.agent.signinlock): those
+    that waited ask the agent again, and find what the first one left there.
     """
     from olenv import flow
 
@@ -82,8 +117,22 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
         held = agent.lookup(key, fast, min_ttl)
         if held:
             return held
-    credentials = flow.obtain(settings, terminal,
-                              assertions=agent if memory is None else memory.in_front_of(agent))
-    if agent:
-        agent.keep(key, fast, credentials)
-    return credentials
+
+    def sign_in() -> Credentials:
+        credentials = flow.obtain(settings, terminal,
+                                  assertions=agent if memory is None else memory.in_front_of(agent),
+                                  tokens=agent)
+        if agent:
+            agent.keep(key, fast, credentials)
+        return credentials
+
+    directory = agent.directory() if agent else None
+    if directory is None:
+        return sign_in()
+    # Waiting covers a push left unanswered until it times out, and the network after it.
+    with signinlock.turn(directory, keys.assertion_key(settings), settings.push_timeout + 60,
+                         settings.username or "this user") as waited:
+        # Asked again even by a caller that did not wait: the one it missed may have
+        # finished just before it took the lock.
+        held = agent.lookup(key, fast, min_ttl) if waited or not fresh else None
+        return held or sign_in()

@@ -8,12 +8,22 @@ could be theirs.
 
 import os
 import stat
+import sys
 
 from olenv.errors import ConfigError
 
 SOCKET_NAME = "agent.sock"
-# sockaddr_un holds 108 bytes with the terminating NUL.
-MAX_SOCKET_PATH = 107
+# The longest socket path each kernel binds. Linux's sun_path holds 108 bytes, and 107
+# leave room for the terminating NUL that C programs expect; macOS and the BSDs take the
+# length from sun_len, so their 104 bytes may all be path. Elsewhere, the smaller of the two.
+MAX_SOCKET_PATH = {"linux": 107, "darwin": 104, "freebsd": 104, "openbsd": 104, "netbsd": 104,
+                   "dragonfly": 104}
+OTHER_MAX_SOCKET_PATH = 103
+
+
+def max_socket_path(platform: str = sys.platform) -> int:
+    return next((n for name, n in MAX_SOCKET_PATH.items() if platform.startswith(name)),
+                OTHER_MAX_SOCKET_PATH)
 
 
 def directory(env=os.environ) -> str:
@@ -23,11 +33,13 @@ def directory(env=os.environ) -> str:
     return f"/tmp/olenv-{os.getuid()}"
 
 
-def socket_path(env=os.environ) -> str:
+def socket_path(env=os.environ, platform: str = sys.platform) -> str:
     path = os.path.join(directory(env), SOCKET_NAME)
-    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
-        raise ConfigError(f"the agent socket path {path} is too long for a unix socket: "
-                          "set XDG_RUNTIME_DIR to a shorter directory")
+    size, limit = len(os.fsencode(path)), max_socket_path(platform)
+    if size > limit:
+        raise ConfigError(f"the agent socket path {path} is {size} bytes, longer than the "
+                          f"{limit} a unix socket takes here: set XDG_RUNTIME_DIR to a "
+                          "shorter directory")
     return path
 
 

@@ -35,6 +35,9 @@ class Store:
         self.sessions: dict[str, dict] = {}  # session key → record
         self.aliases: dict[str, str] = {}  # fast-path key → session key
         self.assertions: dict[str, tuple[str, float]] = {}  # user key → (base64, valid until)
+        # OneLogin API tokens: API host and client key → (token, usable until). They keep
+        # no agent alive: only sessions and assertions do.
+        self.tokens: dict[str, tuple[str, float]] = {}
 
     def put(self, key: str, entry: dict, fast: str | None = None) -> None:
         credentials(entry)  # refuse a record that could not be served back
@@ -65,8 +68,21 @@ class Store:
         held = self.assertions.get(key)
         return held[0] if held else None
 
+    def put_token(self, key: str, token: str, until: float) -> None:
+        if until > self.clock():
+            self.tokens[key] = (token, until)
+
+    def get_token(self, key: str) -> tuple[str, float] | None:
+        self.purge()
+        return self.tokens.get(key)
+
+    def drop_token(self, key: str) -> None:
+        self.tokens.pop(key, None)
+
     def purge(self) -> None:
         now = self.clock()
+        for key in [k for k, (_, until) in self.tokens.items() if until <= now]:
+            del self.tokens[key]
         for key in [k for k, e in self.sessions.items() if e["expiration"] - now <= DROP_MARGIN]:
             del self.sessions[key]
         for fast in [f for f, k in self.aliases.items() if k not in self.sessions]:

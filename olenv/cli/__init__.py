@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         if isinstance(exc, OlenvError):
+            from olenv.text import safe  # a message may quote a file, a path or a reply
+
             where = getattr(exc, "command", None)
-            sys.stderr.write(f"olenv{' ' + where if where else ''}: {exc}\n")
+            sys.stderr.write(f"olenv{' ' + where if where else ''}: {safe(exc)}\n")
             return exc.exit_code
         sys.stderr.write(f"olenv: unexpected {exc.__class__.__name__}; "
                          "run again with --debug for details\n")

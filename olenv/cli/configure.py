@@ -138,7 +138,7 @@ def _read(path: Path) -> dict:
 def _problem(key: str, value: str) -> str | None:
     for name, option, _what, check, looks in FIELDS:
         if name == key and not check.match(value):
-            return f"{option} {table.cell(value)!r} is not {looks}"
+            return f"{option} '{table.cell(value)}' is not {looks}"
     return None
 
 

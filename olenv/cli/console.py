@@ -41,9 +41,16 @@ def run(args) -> int:
     token = console.signin_token(endpoint, credentials, console.session_duration(credentials))
     url = console.login_url(endpoint, token,
                             console.destination(credentials.region, args["--destination"]))
-    if args["--print"]:
+    browser = None
+    if not args["--print"]:
+        try:
+            browser = console.choose_browser(interactive=terminal.interactive)
+        except console.NoBrowser as why:
+            notice(args, terminal, f"olenv: not opening a browser: {why}. The sign-in URL "
+                                   "follows: open it yourself, and keep it to yourself")
+    if browser is None:
         sys.stdout.write(url + "\n")
         return 0
-    console.open_in_browser(url)
+    console.open_in_browser(url, browser)
     notice(args, terminal, f"olenv: opened the AWS console as {credentials.summary()}")
     return 0

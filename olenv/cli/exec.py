@@ -48,8 +48,9 @@ def run(args) -> int:
 
 
 def _serve(args) -> int:
-    """The command gets a credential server, not keys: they are renewed, through the
-    agent or a new sign-in at the terminal, whenever they have --min-ttl or less left."""
+    """The command gets a credential server, not keys: they are renewed in the background,
+    through the agent or a new sign-in, from --min-ttl (at most half their life) before
+    they end."""
     from olenv.server import child
 
     terminal = Terminal()

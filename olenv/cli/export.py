@@ -26,6 +26,8 @@ Options:
   --force                             Print the keys even to a terminal.
   --olenv-file=FILE                   Take the profile and role from this .olenv, only if
                                       you allowed it (the prompt hook's call).
+  --unset                             Print code that removes every variable olenv sets, and
+                                      nothing else (no sign-in).
 
 Environment:
 {options.SIGNING_IN_ENV}
@@ -34,10 +36,13 @@ Examples:
   eval "$(olenv export -p dev)"
   olenv export -p dev --shell fish | source
   olenv export -p dev --format dotenv > .env.local
+  eval "$(olenv export --unset)"
 """
 
 
 def run(args) -> int:
+    if args.get("--unset"):
+        return _unset(args["--shell"])
     fmt = args["--format"] or "env"
     if fmt not in handover.FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose {', '.join(handover.FORMATS)}")
@@ -58,4 +63,14 @@ def run(args) -> int:
     sys.stdout.write(handover.render(credentials, fmt, shell))
     sys.stdout.flush()
     terminal.say(f"olenv: {credentials.summary()}")
+    return 0
+
+
+def _unset(shell: str | None) -> int:
+    """Code that removes every managed variable: no sign-in, no settings, no secret.
+    The prompt hook's own state (_olenv_*, OLENV_MINUTES_LEFT) is not olenv's to touch here."""
+    from olenv import shells
+    from olenv.credentials import MANAGED
+
+    sys.stdout.write(shells.detect(shell).export(dict.fromkeys(MANAGED)))
     return 0

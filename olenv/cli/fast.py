@@ -22,6 +22,9 @@ SHORT = {"-p": "--profile", "-c": "--config-file-path", "-u": "--onelogin-userna
 VALUED = {*SELECTING, "--shell", "--format", "--min-ttl", "--otp", "--mfa-device",
           "--push-interval", "--push-timeout", "--ip", "--saml-api-version"}
 FLAGS = {"--force", "--debug", "--role-order", "--quiet"}
+# olenv.shells' names for the shells it can write for (a test keeps the two in step).
+SHELL_NAMES = {"bash": "bash", "zsh": "zsh", "fish": "fish", "sh": "sh",
+               **dict.fromkeys(("dash", "ksh", "mksh", "ash"), "sh")}
 # Options the usage text allows only on some commands.
 ONLY = {"--force": ("exec", "export"), "--shell": ("export",), "--format": ("export",)}
 
@@ -94,9 +97,9 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
             return None
         request.update(render="export", format=fmt, shell=None)
         if fmt == "env":
-            from olenv import shells
-
-            request["shell"] = shells.detect(options.get("--shell")).name
+            request["shell"] = shell_name(options.get("--shell"))
+            if request["shell"] is None:
+                return None  # not a shell olenv knows: the full path says so
     reply = client.call(request)
     if not reply or not reply.get("ok") or not reply.get("found"):
         return None
@@ -109,6 +112,26 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
     if command == "export" and not options.get("--quiet"):
         _say(f"olenv: {reply['summary']}")
     return 0
+
+
+def shell_name(explicit: str | None) -> str | None:
+    """The name of the shell olenv.shells.detect would find, None for one it does not know.
+
+    olenv.shells loads every shell's quoting class (≈1 ms of a ≈30 ms hit), and the agent
+    renders the export itself: the parent's name settles it without them almost always.
+    """
+    if explicit is not None:
+        return SHELL_NAMES.get(explicit)
+    try:
+        with open(f"/proc/{os.getppid()}/comm", "rb") as comm:
+            parent = comm.read().decode("utf-8", "replace").rstrip("\n").lstrip("-")
+    except OSError:
+        parent = None
+    if parent in SHELL_NAMES:
+        return SHELL_NAMES[parent]
+    from olenv import shells  # its ancestors and $SHELL
+
+    return shells.detect().name
 
 
 class _Held:

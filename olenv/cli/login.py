@@ -67,6 +67,7 @@ def run(args) -> int:
     path = Path(args["--file"]).expanduser() if args["--file"] else awsfile.default_path()
     section = args["--profile"] or "default"
     awsfile.check_section(section)  # a bad name fails before the sign-in, not after
+    awsfile.check_file(path)  # and so does a file olenv could not write
     writes, minutes = _writes(args["--loop"]), _minutes(args["--time"])
     terminal = Terminal()
     if args["--interactive"] and writes > 1:

@@ -13,6 +13,7 @@ from olenv.cli import options
 from olenv.cli.common import cli_values
 from olenv.errors import UsageError
 from olenv.settings import AWS_FILE
+from olenv.text import safe
 
 USAGE = f"""\
 olenv status: this shell's credentials, the agent, the .olenv here and where each setting
@@ -53,7 +54,7 @@ def run(args) -> int:
     if form == "json":
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
-        sys.stdout.write("".join(line + "\n" for line in text(report)))
+        sys.stdout.write("".join(safe(line) + "\n" for line in text(report)))
     return 2 if report["problems"] else 0
 
 

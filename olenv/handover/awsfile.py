@@ -12,6 +12,7 @@ is updated where it points, not replaced by a regular file.
 import fcntl
 import os
 import re
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,14 +20,20 @@ from olenv import atomic, lines
 from olenv.credentials import Credentials, iso
 from olenv.errors import OlenvError, UsageError
 
-SECTION = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*$")
-KEY = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*[=:]")
+# As botocore's configparser reads them (on the stripped line): a header is "[" up to the
+# last "]", so "[dev] ; note" is dev and "[ dev ]" is " dev "; a key is what precedes the
+# first "=" or ":", in any case. An indented line continues the value above it.
+SECTION = re.compile(r"\[(.+)\]")
+KEY = re.compile(r"(.*?)\s*[=:]")
+COMMENT = ("#", ";")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9_.@+-]+\Z")  # \Z: "$" lets a final newline through
 # What botocore's configparser takes for a line end (universal newlines), and nothing else:
 # str.splitlines would also split at U+2028, FF or VT, which configparser reads as text.
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 ENDING = re.compile(r"\r\n|\r|\n")
 BOM = "\ufeff"
+# O_NONBLOCK: a FIFO planted at the path must not hang the open (it is refused after).
+FLAGS = os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK
 
 
 def default_path(env=os.environ) -> Path:
@@ -58,8 +65,16 @@ def update(text: str, section: str, values: dict[str, str]) -> str:
     owned = {key.lower() for key in values}
 
     def header(line: str) -> str | None:
-        match = SECTION.match(_body(line))
+        text = line.strip()
+        match = None if text.startswith(COMMENT) else SECTION.match(text)
         return match.group(1) if match else None
+
+    def key(line: str) -> str | None:
+        text = line.strip()
+        if line[:1].isspace() or text.startswith(COMMENT):
+            return None
+        match = KEY.match(text)
+        return match.group(1).rstrip().lower() if match else None
 
     starts = [i for i, line in enumerate(rows) if header(line) == section]
     if not starts:
@@ -77,13 +92,12 @@ def update(text: str, section: str, values: dict[str, str]) -> str:
             current = i if name == section else None
             out.append(line)
             continue
-        match = KEY.match(line) if current is not None else None
-        if match and match.group(1).lower() in owned:
+        name = key(line) if current is not None else None
+        if name in owned:
             # botocore lowercases keys: AWS_ACCESS_KEY_ID would clash with the new value, and
             # a key olenv owns, repeated or in a repeated section, would shadow it.
-            key = match.group(1).lower()
-            if current == starts[0] and key in pending:
-                out.append(f"{key} = {pending.pop(key)}{line[len(_body(line)):] or eol}")
+            if current == starts[0] and name in pending:
+                out.append(f"{name} = {pending.pop(name)}{line[len(_body(line)):] or eol}")
             continue
         out.append(line)
     if current == starts[0]:
@@ -154,30 +168,37 @@ def _locked(target: Path):
     """
     while True:
         try:
-            fd, created = os.open(target, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                                  0o600), True
+            fd, created = os.open(target, FLAGS | os.O_CREAT | os.O_EXCL, 0o600), True
         except FileExistsError:
             try:
-                fd, created = os.open(target, os.O_RDONLY | os.O_CLOEXEC), False
+                fd, created = os.open(target, FLAGS), False
             except FileNotFoundError:
                 continue  # replaced or removed in between: open the new one
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             held = os.fstat(fd)
-            try:
-                now = os.stat(target)
-            except FileNotFoundError:
-                now = None
-            if now is None or (now.st_dev, now.st_ino) != (held.st_dev, held.st_ino):
+            if not stat.S_ISREG(held.st_mode):
+                raise OlenvError(f"cannot write {target}: " + (
+                    "Is a directory" if stat.S_ISDIR(held.st_mode) else "it is not a regular file"),
+                    exit_code=2)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if not _same(target, held):
                 continue  # another writer replaced it while this one waited
             with open(fd, "rb", closefd=False) as old:
                 data = old.read()
             try:
                 yield data
             except BaseException:
-                if created and os.stat(target).st_ino == held.st_ino:
+                if created and _same(target, held):
                     os.unlink(target)
                 raise
             return
         finally:
             os.close(fd)
+
+
+def _same(target: Path, held: os.stat_result) -> bool:
+    try:
+        now = os.stat(target)
+    except FileNotFoundError:
+        return False
+    return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)

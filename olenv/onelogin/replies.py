@@ -11,8 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from olenv.errors import SignInError
+from olenv.text import safe
 
 _MAX_MESSAGE = 200
+
+
+# Device types as the SAML reply names them, by what olenv must do with each. The v1
+# names are OneLogin's own ("OneLogin Protect", "OneLogin SMS"); v2 also says "OneLogin"
+# and "SMS". Duo arrives as "Duo Duo Security" and takes its passcode as otp_token
+# (saml2aws PR #1227). Anything not listed here, WebAuthn and security keys among
+# them, needs a browser or a device olenv cannot reach from a terminal.
+_CODE_DEVICES = ("authenticator", "yubikey", "yubico", "duo", "rsa", "securid", "authy",
+                 "vip")
 
 
 @dataclass(frozen=True)
@@ -22,13 +32,19 @@ class Device:
 
     @property
     def kind(self) -> str:
-        """One of push, sms or otp; v2 names Protect "OneLogin" and SMS "SMS"."""
-        name = self.type.lower()
+        """push (Protect), voice, sms, email, otp (a typed code) or unsupported."""
+        name = " ".join(self.type.lower().split())
         if "protect" in name or name == "onelogin":
             return "push"
+        if "voice" in name:
+            return "voice"  # a phone call answered with a key press, polled like a push
         if "sms" in name:
             return "sms"
-        return "otp"
+        if "email" in name or "e-mail" in name:
+            return "email"
+        if any(word in name for word in _CODE_DEVICES):
+            return "otp"
+        return "unsupported"
 
     @property
     def label(self) -> str:
@@ -93,8 +109,9 @@ def _line(status: int, message: str, step: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # The text goes to a terminal: control characters (escape sequences) become spaces.
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    # The text goes to a terminal: white space becomes one space, other control characters
+    # (escape sequences) are escaped.
+    text = safe(" ".join(text.split()))
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
 
 
@@ -135,20 +152,30 @@ def error_status(http_status: int, body: Any) -> int:
     return http_status
 
 
+# What OneLogin says when the username or password is wrong, in either API version.
+# The reference tool matches the first three; "Authentication Failure" is the token
+# endpoint's word for bad client credentials, seen live.
+_WRONG_PASSWORD = ("invalid user credentials", "authentication failed", "authentication failure",
+                   "password is empty", "invalid username or password", "wrong password")
+_BAD_BEARER = "please provide valid credentials"  # v2's documented bad-bearer message
+
+
 def error_for(http_status: int, body: Any, step: str) -> ApiError:
-    """The typed error for an error reply to "sign-in" or "MFA verification"."""
+    """The typed error for an error reply to "sign-in" or "MFA verification".
+
+    The message and status decide, never `name` alone: v2 names its bad-bearer reply
+    InvalidCredentials, and a tenant may use that name for a wrong password too.
+    """
     status = error_status(http_status, body)
     message = message_of(body)
     text = message.lower()
     if "state token" in text and ("invalid" in text or "expired" in text):
         return StateTokenExpired(status, message, step)
-    if "please provide valid credentials" in text or (
-            isinstance(body, dict) and body.get("name") == "InvalidCredentials"):
-        # v2's answer to a bad bearer token: olenv's API token, not the user's password.
+    if _BAD_BEARER in text:
+        # olenv's API token was refused, not the user's password.
         return ApiError(status, message, "API token")
-    if step == "sign-in" and ("invalid user credentials" in text
-                              or "authentication failed" in text
-                              or "password is empty" in text):
+    if step == "sign-in" and status in (400, 401, 403) and any(
+            words in text for words in _WRONG_PASSWORD):
         return InvalidCredentials(status, message, step)
     if step == "MFA verification" and ("failed authentication with this factor" in text
                                        or "denied" in text or "rejected" in text):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from olenv.errors import SignInError, UsageError
 from olenv.onelogin.client import OneLoginClient
-from olenv.onelogin.mfa import factor_for
+from olenv.onelogin.mfa import PUSH_TIMEOUT, CodeNotTaken, factor_for
 from olenv.onelogin.replies import (
     Device,
     InvalidCredentials,
@@ -17,7 +17,8 @@ from olenv.onelogin.replies import (
 )
 from olenv.terminal import Terminal
 
-_KIND_NAMES = {"push": "push", "protect": "push", "sms": "sms", "otp": "otp", "totp": "otp"}
+_KIND_NAMES = {"push": "push", "protect": "push", "sms": "sms", "otp": "otp", "totp": "otp",
+               "code": "otp", "email": "email", "voice": "voice", "call": "voice"}
 
 
 @dataclass
@@ -30,7 +31,7 @@ class SignInRequest:
     otp: str | None = field(default=None, repr=False)  # first OTP to try (--otp)
     mfa_device: str | None = None  # a device id, or part of a type name ("protect", "sms")
     push_interval: float = 2.0
-    push_timeout: float = 120.0
+    push_timeout: float = PUSH_TIMEOUT
 
 
 def sign_in(client: OneLoginClient, request: SignInRequest, terminal: Terminal) -> str:
@@ -47,7 +48,8 @@ def sign_in(client: OneLoginClient, request: SignInRequest, terminal: Terminal) 
         password = _ask_password(terminal, request.username)
     otp = request.otp
     device: Device | None = None
-    restarted = False
+    restarted = code_first = False
+    client.new_phase()
     while True:
         try:
             reply = client.saml_assertion(request.username, password, request.app_id,
@@ -72,23 +74,31 @@ def sign_in(client: OneLoginClient, request: SignInRequest, terminal: Terminal) 
                                                               terminal)
         request.mfa_device = device.id  # a renewal in this run (login --loop) asks no menu
         factor = factor_for(device, otp=otp, push_interval=request.push_interval,
-                            push_timeout=request.push_timeout)
+                            push_timeout=request.push_timeout, code_first=code_first)
         otp = None  # a one-time code is not worth a second try after a restart
         try:
             return factor.verify(client, request.app_id, device, reply.state_token, terminal)
-        except StateTokenExpired:
+        except StateTokenExpired as error:
             if restarted:
                 raise SignInError("the MFA state token expired twice: giving up; "
                                   "try again and answer the MFA sooner") from None
             restarted = True
-            terminal.say("The MFA state token expired: signing in again.")
+            if isinstance(error, CodeNotTaken):
+                # Never silently: the person typed it. A push device asks for a code
+                # again rather than pushing, since the person is at the keyboard.
+                terminal.say("OneLogin did not take that code: the MFA state token had "
+                             "expired. Signing in again.")
+                code_first = True
+            else:
+                terminal.say("The MFA state token expired: signing in again.")
 
 
 def choose_device(devices: list[Device], wanted: str | None, terminal: Terminal) -> Device:
-    """The device --mfa-device names (an id, a type substring, or push/sms/otp), or the
-    only one, or the one picked from a menu."""
+    """The device --mfa-device names (an id, a type substring, or push/sms/otp/...), or the
+    only one olenv can drive, or the one picked from a menu of those."""
     if not devices:
-        raise SignInError("OneLogin asks for MFA but lists no device for this user")
+        raise SignInError("OneLogin asks for MFA but lists no device for this user: "
+                          "enrol one in OneLogin first")
     listing = ", ".join(d.label for d in devices)
     if wanted:
         key = wanted.strip().lower()
@@ -97,14 +107,30 @@ def choose_device(devices: list[Device], wanted: str | None, terminal: Terminal)
         if not matches:
             raise UsageError(f"no MFA device matches --mfa-device {wanted}; "
                              f"this user has: {listing}")
-        devices = matches
+        usable = [d for d in matches if d.kind != "unsupported"]
+        if not usable:
+            raise _cannot_drive(matches[0], devices)
+        devices = usable
+    else:
+        usable = [d for d in devices if d.kind != "unsupported"]
+        if not usable:
+            raise _cannot_drive(devices[0], devices)
+        devices = usable
     if len(devices) == 1:
         return devices[0]
     if not terminal.interactive:
-        raise UsageError(f"choose an MFA device with --mfa-device (no terminal to ask): {listing}")
+        raise UsageError("choose an MFA device with --mfa-device (no terminal to ask): "
+                         + ", ".join(d.label for d in devices))
     index = terminal.choose("OneLogin asks for MFA. Devices:", [d.label for d in devices],
                             "an MFA device")
     return devices[index]
+
+
+def _cannot_drive(device: Device, devices: list[Device]) -> SignInError:
+    others = [d.label for d in devices if d is not device and d.kind != "unsupported"]
+    hint = (f"choose another with --mfa-device: {', '.join(others)}" if others
+            else "this user has no other MFA device olenv can use")
+    return SignInError(f"the MFA device {device.label} cannot be used from a terminal; {hint}")
 
 
 def _same_device(reply: MfaRequired, device: Device | None) -> Device | None:

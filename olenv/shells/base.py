@@ -33,8 +33,9 @@ class Shell:
             (self.unset(name) if value is None else self.set(name, value)) + "\n"
             for name, value in changes.items())
 
-    # The prompt hook: this shell's code giving the olenv program and the managed names
-    # (fields {program}, quoted, and {names}), then shell/olenv.<name>; empty: no hook.
+    # The prompt hook: this shell's code giving the olenv program, the allow list's stamp
+    # (fields {program} and {stamp}, quoted) and the managed names ({names}), then
+    # shell/olenv.<name>; empty: no hook.
     hook_prelude = ""
 
     def hook(self, program: str, names) -> str:
@@ -42,9 +43,9 @@ class Shell:
             from olenv.errors import UsageError
 
             raise UsageError(f"no prompt hook for {self.name}: choose bash, zsh or fish")
-        from olenv.hooks import source
+        from olenv.hooks import source, stamp
 
-        prelude = self.hook_prelude.format(program=self.quote(program),
+        prelude = self.hook_prelude.format(program=self.quote(program), stamp=self.quote(stamp()),
                                            names=" ".join(map(_checked, names)))
         return prelude + source(f"olenv.{self.name}")
 

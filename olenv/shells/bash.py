@@ -14,7 +14,9 @@ class Bash(Shell):
     set_format = "export {name}={value};"
     # -v: without it, bash removes a function of that name when no such variable exists.
     unset_format = "unset -v {name};"
-    hook_prelude = "_olenv_bin={program}\n_olenv_vars=({names})\n"
+    # Unexported, whatever the environment held under these names.
+    hook_prelude = ("unset -v _olenv_bin _olenv_stamp _olenv_vars\n"
+                    "_olenv_bin={program}\n_olenv_stamp={stamp}\n_olenv_vars=({names})\n")
 
     def _quote(self, value: str) -> str:
         if value and BARE.issuperset(value):

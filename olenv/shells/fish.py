@@ -12,7 +12,9 @@ class Fish(Shell):
     # Global scope only: erasing a universal variable would change every fish the user runs,
     # for good. The `if` keeps the status 0 when the variable was never set.
     unset_format = "if set -qg {name}; set -eg {name}; end;"
-    hook_prelude = "set -g _olenv_bin {program}\nset -g _olenv_vars {names}\n"
+    # -u: unexported, whatever the environment held under these names.
+    hook_prelude = ("set -gu _olenv_bin {program}\nset -gu _olenv_stamp {stamp}\n"
+                    "set -gu _olenv_vars {names}\n")
 
     def _quote(self, value: str) -> str:
         # fish joins adjacent pieces into one word: 'a'\x0a'b' is "a\nb", on one line.

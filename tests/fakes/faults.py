@@ -43,7 +43,7 @@ class FaultyFront:
         self.upstream = urlsplit(upstream)
         self.trickle_gap = trickle_gap
         self.seen: list[Seen] = []
-        self._faults: list[list] = []  # [path suffix, fault, times left]
+        self._faults: list[list] = []  # [path suffix, fault, times left, requests to let by]
         self._held: list[socket.socket] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -51,11 +51,11 @@ class FaultyFront:
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
 
-    def fail_next(self, path_suffix: str, fault: str, times: int = 1) -> None:
+    def fail_next(self, path_suffix: str, fault: str, times: int = 1, after: int = 0) -> None:
         if fault not in FAULTS:
             raise ValueError(f"fault must be one of {FAULTS}")
         with self._lock:
-            self._faults.append([path_suffix, fault, times])
+            self._faults.append([path_suffix, fault, times, after])
 
     def count(self, path_suffix: str) -> int:
         return sum(s.path.endswith(path_suffix) for s in self.seen)
@@ -89,6 +89,9 @@ class FaultyFront:
         with self._lock:
             for fault in self._faults:
                 if fault[2] > 0 and path.endswith(fault[0]):
+                    if fault[3] > 0:
+                        fault[3] -= 1
+                        continue
                     fault[2] -= 1
                     return fault[1]
         return None

@@ -5,6 +5,13 @@ Verify Factor, in both API versions. v1 wraps every reply in
 {"status": {...}, "data": ...}; v2 replies are flat and its errors are
 {"statusCode", "name", "message"}. Users, their MFA devices and failures are
 set up per test; every request is recorded so tests can check what olenv sent.
+
+Where the replies come from: the shapes and texts are OneLogin's documented
+samples, or replies seen from real tenants in public reports (token 401
+"Authentication Failure", "OTP token blank", v2's IP-policy refusal, v1's "App
+could not be found", "Failed authentication with this factor"). Where no source
+says, the choice is marked ASSUMED beside the code, and docs/onelogin-api.md
+lists it.
 """
 
 from __future__ import annotations
@@ -29,11 +36,19 @@ SUCCESS = "Success"
 MFA_REQUIRED = "MFA is required for this user"
 PENDING_PUSH = "Authentication pending on OL Protect"
 PENDING_SMS = "Authentication pending, SMS with OTP token sent"
+PENDING_EMAIL = "Authentication pending, email with OTP token sent"  # ASSUMED text
+PENDING_VOICE = "Authentication pending on OneLogin Voice"  # ASSUMED text
 BAD_CREDENTIALS = "Authentication Failed: Invalid user credentials"
 BAD_FACTOR = "Failed authentication with this factor"
 BAD_STATE = "State token is invalid or expired"
 LOCKED = "User is locked. Access is unauthorized"
-DENIED = "Authentication denied"
+DENIED = "Authentication denied"  # ASSUMED: a denied push's text is unrecorded
+TOKEN_REFUSED = "Authentication Failure"  # the token endpoint's 401, seen live
+OTP_BLANK = "OTP token blank"  # a code device verified without a code (v1, seen live)
+APP_NOT_FOUND = "App could not be found"  # v1, seen live; ASSUMED the same in v2
+# ASSUMED: no public report shows what a factor the API cannot verify answers.
+NOT_API_FACTOR = "This factor cannot be verified through the API"
+APP_NAME = "Amazon Web Services (AWS) Multi Account"
 
 # v2 error names; v1 uses the "type" strings of the documented samples.
 _V2_NAMES = {400: "BadRequest", 401: "Unauthorized", 404: "NotFound"}
@@ -65,6 +80,7 @@ class Request:
     headers: Headers
     json: Any  # the parsed body, or None when it is empty or not JSON
     body: bytes
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -75,8 +91,9 @@ class User:
     devices: list[dict]
     locked: bool = False
     otp_code: str = "123456"
-    push: str = "approve"  # "approve" | "deny" | "never"
+    push: str = "approve"  # "approve" | "deny" | "never": a push, or a Voice call
     push_after: int = 1
+    mfa_unenrolled: bool = False  # MFA required by policy, no device enrolled
     session_name: str | None = None
     ip_allow: str | None = None
     saml: str | None = None  # a fixed base64 assertion instead of a built one
@@ -87,6 +104,8 @@ class User:
     verify_calls: int = 0
     otp_tokens_seen: list[str] = field(default_factory=list)
     sms_sent: int = 0
+    emails_sent: int = 0
+    calls_placed: int = 0
     pushes_sent: int = 0
     assertions: list[str] = field(default_factory=list)  # every SAML Response handed out
 
@@ -101,8 +120,9 @@ class _State:
     user: User
     expires: float
     push_sent: bool = False
-    polls: int = 0  # polls since the push was sent
+    polls: int = 0  # polls since the push (or call) was sent
     sms_sent: bool = False
+    email_sent: bool = False
 
 
 class _Fail(Exception):
@@ -129,15 +149,26 @@ class FakeOneLogin:
     SMS = {"device_id": 777777, "device_type": "OneLogin SMS"}
     PUSH = {"device_id": 888888, "device_type": "OneLogin Protect"}
     YUBIKEY = {"device_id": 1111111, "device_type": "Yubico YubiKey"}
+    DUO = {"device_id": 2222222, "device_type": "Duo Duo Security"}  # as saml2aws sees it
+    # ASSUMED type strings: no public capture shows them.
+    EMAIL = {"device_id": 3333333, "device_type": "OneLogin Email"}
+    VOICE = {"device_id": 4444444, "device_type": "OneLogin Voice"}
+    WEBAUTHN = {"device_id": 5555555, "device_type": "WebAuthn"}
 
-    def __init__(self, state_token_lifetime: float = 300.0):
+    def __init__(self, state_token_lifetime: float = 300.0, tls=None):
+        """tls: an ssl.SSLContext to serve https with (fakes.tls makes one)."""
         self.state_token_lifetime = state_token_lifetime
+        self.tls = tls
+        # An app policy refusing the caller's IP address (v2's text, seen live).
+        self.deny_ip = False
+        # Seconds every reply waits before it leaves, as over the internet (bench --latency).
+        self.latency = 0.0
         self.url = ""
         self.users: dict[str, User] = {}
         self.requests: list[Request] = []
         self._access_token: str | None = None
         self._states: dict[str, _State] = {}
-        self._failures: list[list] = []  # [suffix, status, times left, body, headers]
+        self._failures: list[list] = []  # [suffix, status, times left, body, headers, skip]
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -150,7 +181,9 @@ class FakeOneLogin:
         self._server.daemon_threads = True
         self._server.fake = self
         host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"{'https' if self.tls else 'http'}://{host}:{port}"
         # A short poll interval keeps stop() quick.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,),
                                         daemon=True)
@@ -176,7 +209,7 @@ class FakeOneLogin:
                  devices: list[dict] | None = None, locked: bool = False,
                  otp_code: str = "123456", push: str = "approve", push_after: int = 1,
                  session_name: str | None = None, ip_allow: str | None = None,
-                 saml: str | None = None) -> User:
+                 saml: str | None = None, mfa_unenrolled: bool = False) -> User:
         """A user of the AWS app. No devices means no MFA: the assertion comes at once."""
         if push not in ("approve", "deny", "never"):
             raise ValueError(f"push must be approve, deny or never, not {push!r}")
@@ -184,19 +217,22 @@ class FakeOneLogin:
                     roles=list(roles) if roles is not None else [role_value("111111111111", "Admin")],
                     devices=[dict(d) for d in devices or []], locked=locked, otp_code=otp_code,
                     push=push, push_after=push_after, session_name=session_name,
-                    ip_allow=ip_allow, saml=saml, id=88888800 + len(self.users))
+                    ip_allow=ip_allow, saml=saml, mfa_unenrolled=mfa_unenrolled,
+                    id=88888800 + len(self.users))
         self.users[username] = user
         return user
 
     def fail_next(self, path_suffix: str, status: int, times: int = 1,
-                  body: dict | str | None = None, headers: dict | None = None) -> None:
-        """Answer the next `times` requests whose path ends with `path_suffix` with `status`.
+                  body: dict | str | None = None, headers: dict | None = None,
+                  after: int = 0) -> None:
+        """Answer the next `times` requests whose path ends with `path_suffix` with `status`,
+        once `after` such requests went through as usual.
 
         body: a dict is sent as JSON, a str as an HTML page, None as the API's
         usual error shape for that path.
         """
         with self._lock:
-            self._failures.append([path_suffix, status, times, body, dict(headers or {})])
+            self._failures.append([path_suffix, status, times, body, dict(headers or {}), after])
 
     def expire_state_tokens(self) -> None:
         with self._lock:
@@ -215,7 +251,7 @@ class FakeOneLogin:
         path = urlsplit(target).path
         parsed = _parse_json(body)
         with self._lock:
-            self.requests.append(Request(method, path, headers, parsed, body))
+            self.requests.append(Request(method, path, headers, parsed, body, time.monotonic()))
             version = 2 if path.startswith("/api/2/") else 1
             failure = self._take_failure(path)
             if failure is not None:
@@ -233,8 +269,11 @@ class FakeOneLogin:
 
     def _take_failure(self, path: str):
         for failure in self._failures:
-            suffix, status, times, body, headers = failure
+            suffix, status, times, body, headers, skip = failure
             if times > 0 and path.endswith(suffix):
+                if skip > 0:
+                    failure[5] -= 1
+                    continue
                 failure[2] -= 1
                 return status, body, headers
         return None
@@ -248,7 +287,7 @@ class FakeOneLogin:
         elif parsed is None and body.strip():
             raise _Fail(400, "grant_type is incorrect/absent")
         if _client_credentials(headers, form) != (self.client_id, self.client_secret):
-            raise _Fail(401, "Authentication Failed")
+            raise _Fail(401, TOKEN_REFUSED)
         if not isinstance(parsed, dict) or parsed.get("grant_type") != "client_credentials":
             raise _Fail(400, "grant_type is incorrect/absent")
         # The same credentials get the same token until it expires or is revoked.
@@ -289,12 +328,19 @@ class FakeOneLogin:
         if not password:
             raise _Fail(400, "password is empty")
         if str(req.get("app_id")) != self.app_id:
-            raise _Fail(404, "App not found")
+            raise _Fail(404, APP_NOT_FOUND)
         if user is None or password != user.password:
             raise _Fail(401, BAD_CREDENTIALS)
         if user.locked:
             raise _Fail(401, LOCKED)
-        if not user.devices or (user.ip_allow and req.get("ip_address") == user.ip_allow):
+        if self.deny_ip:
+            # ASSUMED: v1 refuses with the same text (only v2's was seen).
+            raise _Fail(401, f"You are not allowed to access {APP_NAME} "
+                             "from your current IP address")
+        # ASSUMED: a user whom policy requires MFA of, with nothing enrolled, gets "MFA
+        # required" with an empty device list; no capture shows this case.
+        if not user.mfa_unenrolled and (
+                not user.devices or (user.ip_allow and req.get("ip_address") == user.ip_allow)):
             return _success(version, user.assertion())
         token = secrets.token_hex(20)
         self._states[token] = _State(user, time.monotonic() + self.state_token_lifetime)
@@ -315,7 +361,7 @@ class FakeOneLogin:
         if state is None or time.monotonic() >= state.expires:
             raise _Fail(401, BAD_STATE)
         if str(req.get("app_id")) != self.app_id:
-            raise _Fail(404, "App not found")
+            raise _Fail(404, APP_NOT_FOUND)
         user = state.user
         user.verify_calls += 1
         device = next((d for d in user.devices
@@ -324,26 +370,40 @@ class FakeOneLogin:
             raise _Fail(400, "Invalid device_id")
         kind = str(device.get("device_type", ""))
         otp = req.get("otp_token")
+        notify = not _true(req.get("do_not_notify", False))
+        if _kind(kind) == "unsupported":
+            raise _Fail(400, NOT_API_FACTOR)
         if otp not in (None, ""):
             user.otp_tokens_seen.append(str(otp))
-            # An SMS code exists only once the SMS was sent.
-            if str(otp) != user.otp_code or ("SMS" in kind and not state.sms_sent):
+            # A sent code exists only once it was sent.
+            unsent = (_kind(kind) == "sms" and not state.sms_sent) or (
+                _kind(kind) == "email" and not state.email_sent)
+            if str(otp) != user.otp_code or unsent or _kind(kind) == "voice":
                 raise _Fail(401, BAD_FACTOR)
             return self._grant(version, req, user)
-        if "SMS" in kind:
+        if _kind(kind) == "sms":
             state.sms_sent = True
             user.sms_sent += 1
             return _pending(version, PENDING_SMS)
-        if "Protect" not in kind:
-            raise _Fail(400, "otp_token is required for this device")
-        if not _true(req.get("do_not_notify", False)):
+        if _kind(kind) == "email":
+            state.email_sent = True
+            user.emails_sent += 1
+            return _pending(version, PENDING_EMAIL)
+        if _kind(kind) == "otp":
+            raise _Fail(400, OTP_BLANK)
+        # Protect and Voice: the first call notifies, polls carry do_not_notify.
+        # ASSUMED for Voice: it follows Protect's do_not_notify, as OneLogin polls both.
+        if notify:
             state.push_sent, state.polls = True, 0
+            if _kind(kind) == "voice":
+                user.calls_placed += 1
+                return _pending(version, PENDING_VOICE)
             user.pushes_sent += 1
             return _pending(version, PENDING_PUSH)
         # A poll. Without a push sent, nothing can ever be approved.
         if not state.push_sent or user.push == "never" or state.polls < user.push_after:
             state.polls += state.push_sent
-            return _pending(version, PENDING_PUSH)
+            return _pending(version, PENDING_VOICE if _kind(kind) == "voice" else PENDING_PUSH)
         if user.push == "deny":
             raise _Fail(401, DENIED)
         return self._grant(version, req, user)
@@ -373,6 +433,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.server.fake._handle(self.command, self.path, Headers(self.headers.items()), body)
+        if self.server.fake.latency:
+            time.sleep(self.server.fake.latency)
         if isinstance(reply.body, str):
             data, ctype = reply.body.encode(), "text/html; charset=utf-8"
         else:
@@ -412,6 +474,21 @@ def _client_credentials(headers: Headers, form: dict) -> tuple[str, str] | None:
     if "client_id" in form:
         return form.get("client_id", ""), form.get("client_secret", "")
     return None
+
+
+def _kind(device_type: str) -> str:
+    """What the fake does with a device type: push, voice, sms, email, otp or unsupported.
+    ASSUMED: the code devices are those public clients name; any other type cannot be
+    verified through the API."""
+    name = device_type.lower()
+    if "protect" in name or name == "onelogin":
+        return "push"
+    for word in ("voice", "sms", "email"):
+        if word in name:
+            return word
+    if any(w in name for w in ("authenticator", "yubikey", "duo", "rsa")):
+        return "otp"
+    return "unsupported"
 
 
 def _true(value) -> bool:

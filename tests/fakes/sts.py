@@ -8,6 +8,7 @@ replies on the wire so olenv's handling is tested through botocore."""
 import base64
 import re
 import threading
+import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,14 +20,20 @@ ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 
 
 class FaultySTS:
-    def __init__(self, upstream: str, one_role: bool = False):
-        """one_role: pass on only the role asked for, as moto reads a single Role value."""
+    def __init__(self, upstream: str, one_role: bool = False, latency: float = 0.0):
+        """one_role: pass on only the role asked for, as moto reads a single Role value.
+        latency: seconds each reply waits, as over the internet (bench --latency)."""
         self.upstream = upstream
+        self.latency = latency
         self.faults: list[tuple[str, str, int]] = []
         self.requests: list[dict[str, str]] = []  # the form fields of every call
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Headers and body in one write: split writes meet delayed ACKs (~40 ms).
+            wbufsize = -1
+            disable_nagle_algorithm = True
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 fake.requests.append(dict(urllib.parse.parse_qsl(body.decode())))
@@ -41,6 +48,8 @@ class FaultySTS:
                                                      headers=headers, method="POST")
                     with urllib.request.urlopen(request, timeout=30) as answer:
                         status, reply = answer.status, answer.read()
+                if fake.latency:
+                    time.sleep(fake.latency)
                 self.send_response(status)
                 self.send_header("Content-Type", "text/xml")
                 self.send_header("Content-Length", str(len(reply)))

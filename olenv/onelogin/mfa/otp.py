@@ -1,11 +1,14 @@
-"""A typed code: authenticator apps, YubiKey, and the code of an SMS or of OneLogin Protect."""
+"""A typed code: authenticator apps, YubiKey, Duo's passcode, and the code of an SMS, an
+email or of OneLogin Protect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from olenv.errors import SignInError
-from olenv.onelogin.replies import FactorRejected, Success
+from olenv.onelogin.mfa import CodeNotTaken
+from olenv.onelogin.replies import FactorRejected, StateTokenExpired, Success
 
 if TYPE_CHECKING:
     from olenv.onelogin.client import OneLoginClient
@@ -14,11 +17,16 @@ if TYPE_CHECKING:
 
 ATTEMPTS = 3
 
+# Called after a wrong code, before asking again; returns the line to show.
+OnWrong = Callable[["OneLoginClient", str, "Device", str], str]
+
 
 class OtpFactor:
-    def __init__(self, otp: str | None = None, attempts: int = ATTEMPTS):
+    def __init__(self, otp: str | None = None, attempts: int = ATTEMPTS,
+                 on_wrong: OnWrong | None = None):
         self._first = otp
         self.attempts = attempts
+        self._on_wrong = on_wrong
 
     def verify(self, client: OneLoginClient, app_id: str, device: Device, state_token: str,
                terminal: Terminal) -> str:
@@ -26,16 +34,20 @@ class OtpFactor:
         code, self._first = self._first, None
         for attempt in range(1, self.attempts + 1):
             if code is None:
-                code = terminal.ask_secret(f"OTP code for {device.type}: ", "the OTP code (--otp)")
+                code = terminal.ask_secret(f"OTP code for {device.type}: ",
+                                           f"the --otp code of {device.label}")
             try:
                 reply = client.verify_factor(app_id, device.id, state_token, otp=code,
                                              do_not_notify=True)
+            except StateTokenExpired as error:
+                raise CodeNotTaken(error.status, error.message, error.step) from None
             except FactorRejected:
                 if attempt == self.attempts:
                     raise SignInError(f"{self.attempts} wrong OTP codes: giving up") from None
                 if not terminal.interactive:
                     raise  # no one to ask for another code
-                terminal.say("OneLogin did not accept that code; try again.")
+                terminal.say(self._on_wrong(client, app_id, device, state_token)
+                             if self._on_wrong else "OneLogin did not accept that code; try again.")
                 code = None
                 continue
             if isinstance(reply, Success):
