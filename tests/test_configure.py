@@ -53,7 +53,7 @@ def test_configure_at_a_terminal_then_a_sign_in_needs_nothing_more(fresh, env, o
                            ("default AWS region: ", "eu-west-1")):
         child.expect_exact(prompt)
         child.sendline(answer)
-    child.expect_exact("subdomain  acme  (new)")
+    child.expect_exact("subdomain   acme               (new)")
     child.expect_exact(f"Write {fresh}? [Y/n] ")
     child.sendline("")
     output = finish(child)
@@ -95,7 +95,7 @@ def test_yes_with_options_keeps_every_other_key_and_makes_it_0600(onelogin, env,
     aws.chmod(0o644)
     result = run_olenv(GOOD, env)
     assert result.returncode == 0, result.stderr
-    assert "username   alice@example.com  (was old@example.com)" in result.stderr
+    assert "  username    alice@example.com  (was old@example.com)\n" in result.stderr
     assert json.loads(aws.read_text()) == {**data, "username": "alice@example.com",
                                            "subdomain": "acme", "app_id": "123456",
                                            "aws_region": "eu-west-1"}

@@ -88,10 +88,10 @@ def run(args) -> int:
         return 0
     say = (lambda text: notice(args, terminal, text)) if args.get("--yes") else terminal.say
     say(f"olenv: {table.cell(path)} will get:")
-    for key, value in changes.items():
-        old = current.get(key)
-        say(f"  {key:10} {table.cell(value)}"
-            + (f"  (was {table.cell(old)})" if old not in (None, "") else "  (new)"))
+    rows = [(key, value, "(new)" if current.get(key) in (None, "") else f"(was {current[key]})")
+            for key, value in changes.items()]
+    for line in table.render(None, rows, indent="  "):
+        say(line)
     if not args.get("--yes"):
         answer = terminal.ask(f"Write {table.cell(path)}? [Y/n] ", "a yes or no")
         if answer.lower() not in ("", "y", "yes"):
