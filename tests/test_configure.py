@@ -50,7 +50,7 @@ def test_configure_at_a_terminal_then_a_sign_in_needs_nothing_more(fresh, env, o
     for prompt, answer in (("OneLogin subdomain: ", "acme"), ("OneLogin AWS app id: ", "12x"),
                            ("OneLogin AWS app id: ", "123456"),
                            ("OneLogin username: ", "alice@example.com"),
-                           ("default AWS region: ", "eu-west-1")):
+                           ("Default AWS region: ", "eu-west-1")):
         child.expect_exact(prompt)
         child.sendline(answer)
     child.expect_exact("subdomain   acme               (new)")
@@ -79,7 +79,7 @@ def test_current_values_are_the_defaults(onelogin, env, home):
     child.sendline("")
     child.expect_exact("OneLogin username [alice@example.com]: ")
     child.sendline("")
-    child.expect_exact("default AWS region [eu-west-1]: ")
+    child.expect_exact("Default AWS region [eu-west-1]: ")
     child.sendline("")
     output = finish(child)
     assert child.exitstatus == 0, output

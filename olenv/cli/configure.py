@@ -58,7 +58,7 @@ FIELDS = (
      "digits"),
     ("username", "--onelogin-username", "OneLogin username", re.compile(r"^[^\s\x00-\x1f\x7f]+\Z"),
      "one word without spaces or control characters"),
-    ("aws_region", "--aws-region", "default AWS region", settings_module.AWS_REGION,
+    ("aws_region", "--aws-region", "Default AWS region", settings_module.AWS_REGION,
      "a region such as eu-west-1"),
 )
 
