@@ -140,7 +140,10 @@ class Agent:
         if entry is None:
             return {"ok": True, "found": False}
         found = credentials(entry)
-        reply = {"ok": True, "found": True, "summary": found.summary()}
+        reply = {"ok": True, "found": True, "summary": found.summary(),
+                 "who": {"OLENV_PROFILE": found.profile, "OLENV_ACCOUNT_ID": found.account_id,
+                         "OLENV_ROLE": found.role_name},
+                 "picked": bool(entry.get("picked"))}
         render = request["render"]
         if render == "process":
             reply["text"] = found.process_json() + "\n"

@@ -49,13 +49,16 @@ class AgentSession:
             self._give_up(exc)
             return None
 
-    def lookup(self, key: str, fast: str | None, min_ttl: float) -> Credentials | None:
+    def lookup(self, key: str, fast: str | None, min_ttl: float) -> tuple[Credentials | None, bool]:
+        """The session held under key, and whether its role was picked from the menu."""
         reply = self._call({"op": "get", "key": key, "fast": fast, "min_ttl": min_ttl})
         held = reply and reply.get("credentials")
-        return from_record(held) if held else None
+        return (from_record(held), bool(held.get("picked"))) if held else (None, False)
 
-    def keep(self, key: str, fast: str | None, credentials: Credentials) -> None:
-        self._deliver({"op": "put", "key": key, "fast": fast, "credentials": record(credentials)})
+    def keep(self, key: str, fast: str | None, credentials: Credentials,
+             picked: bool = False) -> None:
+        entry = {**record(credentials), **({"picked": True} if picked else {})}
+        self._deliver({"op": "put", "key": key, "fast": fast, "credentials": entry})
 
     def _deliver(self, message: dict) -> None:
         """Send, starting the agent first if none answers."""
@@ -114,16 +117,20 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
     agent = AgentSession() if client.wanted(bool(args.get("--no-agent"))) else None
     key, fast = keys.session_key(settings), keys.fast_key(keys.selecting(args))
     if agent and not fresh:
-        held = agent.lookup(key, fast, min_ttl)
+        held, picked = agent.lookup(key, fast, min_ttl)
         if held:
+            if picked and not args.get("--quiet"):
+                terminal.say(remembered(held.profile, held.account_id, held.role_name))
             return held
 
+    watch = MenuWatch(terminal)
+
     def sign_in() -> Credentials:
-        credentials = flow.obtain(settings, terminal,
+        credentials = flow.obtain(settings, watch,
                                   assertions=agent if memory is None else memory.in_front_of(agent),
                                   tokens=agent)
         if agent:
-            agent.keep(key, fast, credentials)
+            agent.keep(key, fast, credentials, watch.picked)
         return credentials
 
     directory = agent.directory() if agent else None
@@ -134,5 +141,29 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
                          settings.username or "this user") as waited:
         # Asked again even by a caller that did not wait: the one it missed may have
         # finished just before it took the lock.
-        held = agent.lookup(key, fast, min_ttl) if waited or not fresh else None
+        held = agent.lookup(key, fast, min_ttl)[0] if waited or not fresh else None
         return held or sign_in()
+
+
+def remembered(profile: str, account: str, role: str) -> str:
+    """The notice of a session whose role a person picked from the menu earlier: never
+    taken silently (the fast path says the same)."""
+    return (f"olenv: {profile} ({account}/{role}), picked from the role menu earlier; "
+            "--pick shows the menu again")
+
+
+class MenuWatch:
+    """The terminal, noting whether the role came from its menu, which the agent then
+    remembers (the next call without a profile or role gets the same role)."""
+
+    def __init__(self, terminal):
+        self._terminal = terminal
+        self.picked = False
+
+    def __getattr__(self, name):
+        return getattr(self._terminal, name)
+
+    def ask(self, prompt: str, what: str) -> str:
+        answer = self._terminal.ask(prompt, what)
+        self.picked = self.picked or what == "an AWS role"  # the role menu's question
+        return answer

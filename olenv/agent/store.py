@@ -25,6 +25,7 @@ def record(credentials: Credentials) -> dict:
 
 def credentials(entry: dict) -> Credentials:
     fields = dict(entry)
+    fields.pop("picked", None)  # the session's role came from the menu: cli's notice
     fields["expiration"] = datetime.fromtimestamp(float(fields["expiration"]), timezone.utc)
     return Credentials(**fields)
 

@@ -68,6 +68,20 @@ def command(word: str, asked_by: str | None = None):
     raise UsageError(f"unknown {what} {word if what == 'option' else repr(word)} ({hint})")
 
 
+def _options_first(words: list[str]) -> None:
+    """`olenv -p dev exec`: options belong after the command word."""
+    from olenv.errors import UsageError
+
+    after = next((at for at, word in enumerate(words) if word in COMMANDS), None)
+    if after is not None:
+        import shlex
+
+        order = shlex.join([words[after], *words[:after], *words[after + 1:]])
+        raise UsageError(f"options go after the command: olenv {order}")
+    if words == ["--debug"]:
+        raise UsageError("--debug needs a command after it (see olenv --help)")
+
+
 def command_usage(module) -> str:
     return module.USAGE
 
@@ -87,6 +101,8 @@ def parse_args(module, argv: list[str]) -> dict | None:
 def _dispatch(argv: list[str]) -> int:
     # `olenv --debug exec ...`: --debug before the command is every command's.
     words = argv[1:] if argv[0] == "--debug" and len(argv) > 1 else argv
+    if words[0].startswith("-"):
+        _options_first(words)
     module = command(words[0])
     args = parse_args(module, words[1:])
     if args is None:

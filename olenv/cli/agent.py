@@ -15,7 +15,10 @@ use of that profile signs in again; the agent keeps running.
 
 Usage:
   olenv agent (start | stop | status) [options]
-  olenv agent forget [<profile> | --all] [options]
+  olenv agent forget [options] [<profile> | --all]
+
+forget drops one profile's sessions (or every one, --all) and the SAML assertions,
+so the next use signs in again.
 
 Options:
   --all                               forget: every session.

@@ -12,12 +12,14 @@ from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
 from olenv.text import safe
 
 USAGE = f"""\
-olenv allow: trust a .olenv as it is now (default: the nearest one, here or above), or
-a settings file of a working tree named by its path.
+olenv allow: trust a .olenv, or a settings file of a working tree, as it is now
+(default: the nearest .olenv, here or above).
 
 Usage:
   olenv allow [options] [<path>]
 
+A settings file (onelogin.sdk.json, onelogin.aws.json, accounts.yaml) found in the
+working tree chooses where your password goes: allowing it shows what it decides.
 An edited file is refused again until it is allowed again.
 
 Options:
@@ -30,6 +32,7 @@ Environment:
 Examples:
   olenv allow
   olenv allow ~/src/project --session
+  olenv allow ./onelogin.aws.json
 """
 
 

@@ -28,11 +28,22 @@ def cli_values(args) -> dict:
 
 
 def load_settings(args, use_keyring: bool = True) -> settings_module.Settings:
+    from olenv.cli import selection
+
     cli = cli_values(args)
     if cli["password"]:
         sys.stderr.write("olenv: warning: --onelogin-password shows in `ps` and shell history; "
                          "prefer OLENV_PASSWORD or the prompt\n")
+    # A friendly account name is looked up once the files that name accounts are read.
+    named = cli["aws_account_id"]
+    if named and not selection.looks_like_account_id(named):
+        cli["aws_account_id"] = None
+    else:
+        named = None
     settings = settings_module.load(cli)
+    if named:
+        settings.aws_account_id = selection.account_named(settings, named)
+        settings.sources["aws_account_id"] = f"command line ({named})"
     # The OS keyring only when asked for (keychain_service/keychain_account).
     if use_keyring and settings.password is None and (settings.keychain_service
                                                       or settings.keychain_account):
@@ -48,6 +59,17 @@ def notice(args, terminal: Terminal, text: str) -> None:
         terminal.say(text)
 
 
+def switching(args, terminal: Terminal, credentials: Credentials, env) -> None:
+    """Inside an olenv shell (or after an export), say which credentials replace which:
+    every managed variable is replaced, so nothing of the old session stays."""
+    old = (env.get("OLENV_PROFILE"), env.get("OLENV_ACCOUNT_ID"), env.get("OLENV_ROLE"))
+    new = (credentials.profile, credentials.account_id, credentials.role_name)
+    if old[0] and old != new:
+        from olenv.cli.selection import who
+
+        notice(args, terminal, f"olenv: switching from {who(*old)} to {who(*new)}")
+
+
 def min_ttl(args, default: int) -> int:
     """--min-ttl: seconds the credentials must have left, else olenv signs in again."""
     value = args.get("--min-ttl")
@@ -59,10 +81,17 @@ def min_ttl(args, default: int) -> int:
 
 
 def sign_in(args, terminal: Terminal | None = None, ttl: int = MIN_TTL,
-            fresh: bool = False) -> Credentials:
+            fresh: bool = False, settings=None, profile_from: str | None = None) -> Credentials:
     """Credentials from the agent when it holds some with more than `ttl` seconds left
-    (--min-ttl overrides), else from a sign-in, which the agent then keeps."""
-    from olenv.agent import session
+    (--min-ttl overrides), else from a sign-in, which the agent then keeps.
 
-    settings = load_settings(args)
-    return session.obtain(settings, terminal or Terminal(), args, min_ttl(args, ttl), fresh)
+    A profile the settings do not define stops it first; --pick shows the role menu
+    again instead of taking the role picked from it earlier. profile_from: the file that
+    named the profile, when -p did not (a .olenv)."""
+    from olenv.agent import session
+    from olenv.cli import selection
+
+    settings = settings or load_settings(args)
+    selection.check_profile(settings, profile_from)
+    return session.obtain(settings, terminal or Terminal(), args, min_ttl(args, ttl),
+                          fresh or bool(args.get("--pick")))

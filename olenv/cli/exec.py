@@ -1,10 +1,12 @@
 """olenv exec: run a command with the role's credentials in its environment."""
 
 import os
+import shlex
 
 from olenv.agent import EXEC_MIN_TTL
-from olenv.cli import options
-from olenv.cli.common import min_ttl, sign_in
+from olenv.cli import options, selection
+from olenv.cli.common import load_settings, min_ttl, sign_in, switching
+from olenv.cli.parse import CommandLineError
 from olenv.handover import exec as handover
 from olenv.terminal import Terminal
 
@@ -40,20 +42,50 @@ Examples:
 
 
 def run(args) -> int:
-    handover.refuse_nesting(os.environ, args["--force"])
+    # --force: once needed to nest inside an olenv shell; every managed variable is
+    # replaced, so nesting mixes nothing up.
+    command = args["<command>"]
+    settings = load_settings(args)
+    if command:
+        _profile_typed_as_command(settings, command)
+    terminal = Terminal()
     if args["--server"]:
-        return _serve(args)
-    credentials = sign_in(args, ttl=EXEC_MIN_TTL)
-    return handover.run(args["<command>"], credentials)
+        return _serve(args, terminal, settings, command)
+    credentials = sign_in(args, terminal, EXEC_MIN_TTL, settings=settings)
+    switching(args, terminal, credentials, os.environ)
+    return handover.run(command or _subshell(terminal, credentials), credentials)
 
 
-def _serve(args) -> int:
+def _subshell(terminal: Terminal, credentials) -> list[str]:
+    """No command: $SHELL (else /bin/sh), after one line saying what it holds. Not
+    --quiet's to hide: the person must know this shell differs from the last."""
+    shell = os.environ.get("SHELL") or "/bin/sh"
+    terminal.say(f"olenv: starting {shell} with {credentials.profile} "
+                 f"({credentials.account_id}/{credentials.role_name}, "
+                 f"{credentials.minutes_left()} min left); `exit` leaves it")
+    return [shell]
+
+
+def _profile_typed_as_command(settings, command: list[str]) -> None:
+    """`olenv exec dev -- true`, aws-vault's spelling: dev is a profile, not a program."""
+    import shutil
+
+    word = command[0]
+    if "/" in word or shutil.which(word) or word not in selection.profiles(settings):
+        return
+    rest = command[2:] if command[1:2] == ["--"] else command[1:]
+    raise CommandLineError("exec", f"{word} is a profile, not a command: did you mean "
+                                   f"olenv exec -p {word} -- {shlex.join(rest) or '...'}?")
+
+
+def _serve(args, terminal: Terminal, settings, command: list[str]) -> int:
     """The command gets a credential server, not keys: they are renewed in the background,
     through the agent or a new sign-in, from --min-ttl (at most half their life) before
     they end."""
     from olenv.server import child
 
-    terminal = Terminal()
     ttl = min_ttl(args, EXEC_MIN_TTL)
-    credentials = sign_in(args, terminal, ttl)
-    return child.run(args["<command>"], credentials, lambda: sign_in(args, terminal, ttl), ttl)
+    credentials = sign_in(args, terminal, ttl, settings=settings)
+    switching(args, terminal, credentials, os.environ)
+    command = command or _subshell(terminal, credentials)
+    return child.run(command, credentials, lambda: sign_in(args, terminal, ttl), ttl)

@@ -1,9 +1,10 @@
 """olenv export: print shell code (or dotenv, or JSON) that sets the credentials."""
 
+import os
 import sys
 
 from olenv.cli import options
-from olenv.cli.common import sign_in
+from olenv.cli.common import sign_in, switching
 from olenv.errors import UsageError
 from olenv.handover import export as handover
 from olenv.terminal import Terminal
@@ -54,12 +55,14 @@ def run(args) -> int:
     if sys.stdout.isatty() and not args["--force"]:
         raise UsageError('export prints secrets for eval: run  eval "$(olenv export)"  '
                          "(or pass --force to print them here)")
+    typed = args["--profile"]
     if args["--olenv-file"]:
         from olenv import dotolenv
 
         dotolenv.load_into(args, args["--olenv-file"])  # refused unless allowed
     terminal = Terminal()
-    credentials = sign_in(args, terminal)
+    credentials = sign_in(args, terminal, profile_from=None if typed else args["--olenv-file"])
+    switching(args, terminal, credentials, os.environ)
     sys.stdout.write(handover.render(credentials, fmt, shell))
     sys.stdout.flush()
     terminal.say(f"olenv: {credentials.summary()}")

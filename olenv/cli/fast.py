@@ -51,9 +51,9 @@ def parse(argv: list[str]) -> tuple[str, dict, list[str]] | None:
             words += rest
             break
         if not arg.startswith("-") or arg == "-":
-            if command != "exec" or any(word.startswith("-") for word in rest):
-                return None  # docopt would read options after the command: let it
-            words = [arg, *rest]
+            if command != "exec":
+                return None
+            words = [arg, *rest]  # options end at the command, as in cli/exec.py
             break
         name, eq, value = arg.partition("=")
         if not eq and name in SHORT:
@@ -72,7 +72,9 @@ def parse(argv: list[str]) -> tuple[str, dict, list[str]] | None:
             return None
         if command not in ONLY.get(name, COMMANDS):
             return None
-    if (command == "exec") != bool(words):
+    # exec with no command (a shell), or with one PATH lacks (a profile typed as a
+    # command?): the full path explains.
+    if (command == "exec") != bool(words) or (words and not _runnable(words[0])):
         return None
     return command, options, words
 
@@ -88,8 +90,6 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
     if command == "credential-process":
         request["render"] = "process"
     elif command == "exec":
-        if os.environ.get("OLENV_PROFILE") and not options.get("--force"):
-            return None  # the full path explains the nesting refusal
         request["render"] = "env"
     else:
         fmt = options.get("--format") or "env"
@@ -103,10 +103,17 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
     reply = client.call(request)
     if not reply or not reply.get("ok") or not reply.get("found"):
         return None
+    if reply.get("picked") and not options.get("--quiet"):
+        who = reply["who"]
+        _say(f"olenv: {who['OLENV_PROFILE']} ({who['OLENV_ACCOUNT_ID']}/{who['OLENV_ROLE']}), "
+             "picked from the role menu earlier; --pick shows the menu again")
     if command == "exec":
         from olenv.handover import exec as handover
 
+        _switching(options, reply.get("env"))
         return handover.run(words, _Held(reply["env"]))
+    if command == "export":
+        _switching(options, reply.get("who"))
     sys.stdout.write(reply["text"])
     sys.stdout.flush()
     if command == "export" and not options.get("--quiet"):
@@ -132,6 +139,26 @@ def shell_name(explicit: str | None) -> str | None:
     from olenv import shells  # its ancestors and $SHELL
 
     return shells.detect().name
+
+
+def _runnable(word: str) -> bool:
+    """What execvp would find, looked up without shutil."""
+    if "/" in word:
+        return True
+    return any(os.access(os.path.join(folder or ".", word), os.X_OK)
+               for folder in os.environ.get("PATH", os.defpath).split(os.pathsep))
+
+
+def _switching(options: dict, env: dict | None) -> None:
+    """cli.common.switching's notice, from the agent's answer."""
+    old = [os.environ.get(name) for name in ("OLENV_PROFILE", "OLENV_ACCOUNT_ID", "OLENV_ROLE")]
+    new = [(env or {}).get(name) for name in ("OLENV_PROFILE", "OLENV_ACCOUNT_ID", "OLENV_ROLE")]
+    if old[0] and old != new and not options.get("--quiet"):
+        if None in new:
+            raise LookupError("the agent's answer does not say whose credentials these are")
+        from olenv.cli.selection import who
+
+        _say(f"olenv: switching from {who(*old)} to {who(*new)}")
 
 
 class _Held:

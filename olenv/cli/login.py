@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from olenv.agent import MIN_TTL
-from olenv.cli import options
+from olenv.cli import options, selection
 from olenv.cli.common import load_settings, min_ttl, notice
 from olenv.credentials import iso
 from olenv.errors import UsageError
@@ -75,6 +75,10 @@ def run(args) -> int:
     if args["--interactive"] and not terminal.interactive:
         raise UsageError("-x/--interactive asks what to do next on a terminal, and there is none")
     login = Login(args, load_settings(args), terminal, path)
+    # onelogin-aws-assume-role's -p: the section to write, a profile or not; but say so.
+    problem = args["--profile"] and selection.unknown_profile(login.settings, section)
+    if problem:
+        notice(args, terminal, f"olenv: {problem}; writing section {section!r} all the same")
     _warn(args, login.settings, writes, minutes)
     if writes > 1:
         return _loop(login, section, writes, minutes)
@@ -99,8 +103,8 @@ class Login:
     def write(self, section: str, fresh: bool = False, then: str = "") -> None:
         from olenv.agent import session
 
-        credentials = session.obtain(self.settings, self.terminal, self.args, self.ttl, fresh,
-                                     self.memory)
+        credentials = session.obtain(self.settings, self.terminal, self.args, self.ttl,
+                                     fresh or bool(self.args.get("--pick")), self.memory)
         written = awsfile.write(self.path, section, credentials)
         notice(self.args, self.terminal, f"olenv: wrote profile {section!r} to {written} "
                                          f"({credentials.account_id}/{credentials.role_name}, "

@@ -120,6 +120,8 @@ def spec(command: str, usage: str, options_first: bool = False) -> Spec:
             for name in (option.short, option.long):
                 if name:
                     result.options[name] = option
+    if "--help" not in result.options:  # every command explains itself
+        result.options["-h"] = result.options["--help"] = Option("-h", "--help", None)
     if "--role-order" in result.options:  # onelogin-aws-assume-role's spelling
         result.options["--role_order"] = result.options["--role-order"]
     words = command.split()
@@ -199,7 +201,8 @@ def parse(sp: Spec, argv: list[str]) -> dict:
             name = "-" + arg[at]
             option = sp.options.get(name)
             if option is None:
-                fail(_unknown(sp, name if at == 1 else f"{name} (in {arg})"))
+                fail(_unknown(sp, name) if at == 1 else
+                     f"unknown option {name} in {arg} (see olenv {sp.command} --help)")
                 break
             if option.key in HELP:
                 raise Help
@@ -347,7 +350,8 @@ def _mismatch(sp: Spec, words: list[str]) -> str:
         if not words:
             return f"say what to do: {choices}"
         if words[0] not in literal:
-            close = difflib.get_close_matches(words[0], literal, 1, 0.6)
+            close = [word for word in literal if word.startswith(words[0])] or \
+                difflib.get_close_matches(words[0], literal, 1, 0.6)
             hint = f" (did you mean {close[0]}?)" if close else f": choose {choices}"
             return f"unknown word {words[0]!r}{hint}"
     if not words and takes:

@@ -12,7 +12,8 @@ COMMANDS = {
     "login": ("olenv.cli.login", "Write the credentials to a profile of ~/.aws/credentials."),
     "console": ("olenv.cli.console", "Open the AWS console signed in as the role."),
     "roles": ("olenv.cli.roles", "List every AWS account and role you may take."),
-    "list": ("olenv.cli.list", "List the profiles, with the sessions the agent holds (no sign-in)."),
+    "list": ("olenv.cli.list", "List the profiles of the settings and the agent's sessions "
+                               "(no sign-in)."),
     "configure": ("olenv.cli.configure", "Save the subdomain, app id, username and default region."),
     "profiles": ("olenv.cli.profiles", "Add a profile per role to onelogin.aws.json."),
     "status": ("olenv.cli.status", "Show what olenv sees from here, and where each setting "
@@ -48,7 +49,8 @@ Options of every command:
 Settings are read from onelogin.sdk.json (the OneLogin API client), onelogin.aws.json
 (app, user, profiles) and accounts.yaml (friendly account names), each looked up in
 -c DIR, then the current directory, then ~/.onelogin; the first one found is used
-whole. A .olenv file picks a profile per project tree once you `olenv allow` it.
+whole. One found in the current directory counts only once you `olenv allow` it, and
+so does a .olenv file, which picks a profile per project tree.
 
 Environment: OLENV_PASSWORD, OLENV_CLIENT_ID, OLENV_CLIENT_SECRET, OLENV_ONELOGIN_URL,
 OLENV_AGENT, OLENV_AGENT_IDLE, AWS_DEFAULT_REGION, NO_COLOR (see each command's help).

@@ -1,0 +1,90 @@
+"""What the command line selects, checked against the settings before any sign-in:
+a profile must be one that onelogin.aws.json defines, and an account may be named.
+"""
+
+import difflib
+import re
+
+from olenv.errors import UsageError
+
+ACCOUNT_ID = re.compile(r"[0-9]{1,12}")
+
+
+def profiles(settings) -> dict:
+    """The profiles section of the onelogin.aws.json in use ({} without one)."""
+    from olenv.settings import read_json
+
+    path = settings.files.get("aws")
+    found = read_json(path).get("profiles") if path else None
+    return found if isinstance(found, dict) else {}
+
+
+def shown(text) -> str:
+    """A name from a file, as a person may see it: control characters escaped."""
+    text = str(text)
+    return text if text.isprintable() else repr(text)
+
+
+def who(profile, account, role) -> str:
+    """`dev (111111111111/Admin)`, from values a parent process may have set."""
+    pair = f" ({shown(account)}/{shown(role)})" if account and role else ""
+    return shown(profile) + pair
+
+
+def _known(names, wanted: str) -> str:
+    close = difflib.get_close_matches(wanted, list(names), 1, 0.5)
+    return (f"(did you mean {shown(close[0])}?); " if close else "") + \
+        f"known profiles: {', '.join(map(shown, sorted(names)))}"
+
+
+def unknown_profile(settings, name: str) -> str | None:
+    """Why `name` is no profile of the settings, or None when it is one (or the settings
+    define none, as onelogin-aws-assume-role allowed)."""
+    defined = profiles(settings)
+    if not defined or name in defined:
+        return None
+    return f"no profile {name!r} in {settings.files['aws']} {_known(defined, name)}"
+
+
+def check_profile(settings, origin: str | None = None) -> None:
+    """Stop before any sign-in when the profile asked for is not defined.
+
+    origin: where the name came from when not from -p (a .olenv file)."""
+    if not settings.profile or settings.sources.get("profile") != "command line":
+        return
+    problem = unknown_profile(settings, settings.profile)
+    if problem:
+        raise UsageError(f"{origin}: {problem}" if origin else problem)
+
+
+def looks_like_account_id(value: str) -> bool:
+    return bool(ACCOUNT_ID.fullmatch(value.strip()))
+
+
+def account_named(settings, name: str) -> str:
+    """The account id a friendly name stands for: an accounts.yaml name or a profile's
+    name whose section picks an account, without regard to case."""
+    wanted = name.strip().casefold()
+    found: dict[str, list[str]] = {}
+    for account, alias in settings.aliases.items():
+        if str(alias).casefold() == wanted:
+            found.setdefault(account, []).append(f"{alias} in accounts.yaml")
+    for profile, section in profiles(settings).items():
+        account = isinstance(section, dict) and section.get("aws_account_id")
+        if str(profile).casefold() == wanted and account:
+            found.setdefault(str(account), []).append(f"profile {profile}")
+    if len(found) == 1:
+        return next(iter(found))
+    if found:
+        listed = "; ".join(f"{shown(account)} ({shown(', '.join(why))})" for account, why in sorted(found.items()))
+        raise UsageError(f"--aws-account-id {name!r} names more than one account: {listed}; "
+                         "pass the 12-digit id")
+    names = sorted({*map(str, settings.aliases.values()),
+                    *(p for p, s in profiles(settings).items()
+                      if isinstance(s, dict) and s.get("aws_account_id"))})
+    close = difflib.get_close_matches(name, names, 1, 0.5)
+    hint = f" (did you mean {shown(close[0])}?)" if close else ""
+    known = f"; known names: {', '.join(map(shown, names))}" if names else \
+        " (accounts.yaml names none)"
+    raise UsageError(f"--aws-account-id {name!r} is not an AWS account id (12 digits), nor "
+                     f"a friendly name{hint}{known}")
