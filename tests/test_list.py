@@ -178,3 +178,11 @@ def test_list_fits_a_narrow_terminal(alice):
     assert max(map(len, lines)) <= 50
     assert [line.split()[0] for line in lines] == ["PROFILE", "dev", "prod-ro"]
     assert "…" in lines[1]  # the account's name is cut, not the profile
+
+
+def test_names_leave_out_a_working_trees_file_not_allowed(alice, tmp_path):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / "onelogin.aws.json").write_text('{"profiles": {"planted": {}}}')
+    result = run_olenv(["list", "--names"], alice, cwd=clone)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "dev\nprod-ro\n", "")
