@@ -161,3 +161,15 @@ def test_answering_no_writes_nothing(onelogin, env, home):
     output = finish(child)
     assert child.exitstatus == 0 and "nothing written" in output
     assert aws.read_bytes() == before
+
+
+def test_end_of_input_at_a_question_writes_nothing(onelogin, env, home):
+    aws = home / ".onelogin" / "onelogin.aws.json"
+    before = aws.read_bytes()
+    child = spawn(["configure", "-d", "other", "-a", "1", "-u", "bob"], env)
+    child.expect_exact("Default AWS region [eu-west-1]: ")
+    child.sendeof()
+    output = finish(child)
+    assert child.exitstatus == 2
+    assert "no answer for the default AWS region" in output
+    assert aws.read_bytes() == before

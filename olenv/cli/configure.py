@@ -146,7 +146,7 @@ def _ask(terminal: Terminal, key: str, what: str, current) -> str | None:
     default = None if current in (None, "") else str(current)
     while True:
         shown = f" [{table.cell(default)}]" if default else ""
-        answer = terminal.ask(f"{what}{shown}: ", f"the {what}")
+        answer = terminal.ask(f"{what}{shown}: ", "the " + what.replace("Default", "default"))
         if not answer:
             return default
         problem = _problem(key, answer)
