@@ -103,7 +103,7 @@ def pick(roles: Sequence[Role], terminal: Terminal, order: str = "account",
             _show(terminal, "Available AWS roles:", shown, order)
             continue
         shown = found
-        _show(terminal, f"AWS roles matching {shown_answer!r}:", shown, order)
+        _show(terminal, f"AWS roles matching '{shown_answer}':", shown, order)
 
 
 def _show(terminal: Terminal, title: str, shown: list[Entry], order: str) -> None:
