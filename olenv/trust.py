@@ -25,6 +25,7 @@ from pathlib import Path
 
 from olenv import allowdirs
 from olenv.errors import ConfigError
+from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
 
 ALLOW, DENY = "allow", "deny"
 # What standing() says of a file, as `olenv status` shows it.
@@ -36,8 +37,7 @@ LIMIT = 64 * 1024
 # onelogin.aws.json may hold a profile per role (olenv profiles generate), about 100
 # bytes each: this fits thousands, and is still read and hashed in a millisecond.
 SETTINGS_LIMIT = 1024 * 1024
-# settings.SDK_FILE, AWS_FILE and ACCOUNTS_FILE.
-SETTINGS_NAMES = ("onelogin.sdk.json", "onelogin.aws.json", "accounts.yaml")
+SETTINGS_NAMES = (SDK_FILE, AWS_FILE, ACCOUNTS_FILE)
 
 
 def canonical(file: Path) -> Path:
