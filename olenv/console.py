@@ -19,6 +19,7 @@ from olenv import background
 from olenv.credentials import Credentials
 from olenv.errors import OlenvError, UsageError
 from olenv.settings import override_url
+from olenv.text import safe
 
 # partition → (federation endpoint, console domain), as aws-vault builds them: the landing
 # page is https://<region>.<console domain>/..., in aws-cn and aws-us-gov too.
@@ -174,7 +175,7 @@ def choose_browser(env=os.environ, platform: str = sys.platform, interactive: bo
             raise NoBrowser("no web browser was found") from None
         browser = Browser(str(getattr(controller, "name", "") or "browser"), controller=controller)
     if browser.text and not interactive:
-        raise NoBrowser(f"{clean(browser.name)} is a text-mode browser and there is no terminal "
+        raise NoBrowser(f"{safe(browser.name)} is a text-mode browser and there is no terminal "
                         "to run it in")
     return browser
 
@@ -189,12 +190,7 @@ def _from_browser_variable(env, which) -> Browser:
             continue
         if argv and which(argv[0]):
             return Browser(argv[0], argv if any("%s" in a for a in argv) else [*argv, "%s"])
-    raise NoBrowser(f"BROWSER={clean(env['BROWSER'])} names no program found on PATH")
-
-
-def clean(text: str) -> str:
-    """A value from the environment, safe to show: control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    raise NoBrowser(f"BROWSER={safe(env['BROWSER'])} names no program found on PATH")
 
 
 def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
@@ -220,6 +216,8 @@ def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
     me = os.getuid()
 
     class Redirect(BaseHTTPRequestHandler):
+        timeout = 5  # one at a time: a connection that says nothing must not hold the page
+
         def do_GET(self):
             ours = self.server.server_address
             if checked and tcpowner.owner(ours, self.client_address, proc) != me:
@@ -294,14 +292,14 @@ def _launch(browser: Browser, target: str, served, wait: float) -> None:
     try:
         child = subprocess.Popen(argv, stdin=None if browser.text else subprocess.DEVNULL)
     except OSError as exc:
-        raise failed(f"cannot run the browser {clean(argv[0])} ({exc.strerror})") from None
+        raise failed(f"cannot run the browser {safe(argv[0])} ({exc.strerror})") from None
     if browser.text:
         child.wait()
     else:
         deadline = time.monotonic() + wait
         while not served.wait(0.05):
             if child.poll() not in (None, 0):
-                raise failed(f"the browser {clean(argv[0])} failed (exit {child.returncode})")
+                raise failed(f"the browser {safe(argv[0])} failed (exit {child.returncode})")
             if time.monotonic() > deadline:
                 raise failed(f"the browser did not open the sign-in page within {wait:.0f} s")
     if not served.is_set():
