@@ -7,7 +7,8 @@ from a menu. Without a terminal olenv fails with the choices instead of waiting.
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
+from itertools import repeat
+from operator import add, attrgetter
 
 from olenv.errors import SamlError, UsageError
 from olenv.saml import Role
@@ -16,6 +17,7 @@ from olenv.text import safe
 
 _SHOWN = 10  # choices named in a one-line error before "and N more"
 
+_ACCOUNT, _ARN, _NAME = attrgetter("account_id"), attrgetter("arn"), attrgetter("name")
 _ORDERS = {  # sort keys built in C: a menu may sort 20,000 roles
     "account": attrgetter("account_id", "name", "arn", "provider_arn"),
     "role": attrgetter("name", "account_id", "arn", "provider_arn"),
@@ -55,21 +57,25 @@ def menu_rows(roles: Sequence[Role], order: str = "account",
         raise UsageError(f"unknown role order {order!r}: use account or role")
     ordered = sorted(roles, key=_ORDERS[order])
     aliases = aliases or {}
-    accounts = {role.account_id: role.account_id + (f" ({safe(aliases[role.account_id])})"
-                                                    if aliases.get(role.account_id) else "")
-                for role in ordered}
+    # Built with C-level maps, per account where it can: a menu may hold 20,000 roles.
+    accounts = {account: account + (f" ({safe(aliases[account])})" if aliases.get(account) else "")
+                for account in dict.fromkeys(map(_ACCOUNT, ordered))}
     # The same role offered through two SAML providers needs the provider to tell apart.
-    shared = {arn for arn, count in Counter(role.arn for role in ordered).items() if count > 1}
-    names = {role: safe(role.name) + (f"  (via {safe(role.provider_arn.rsplit('/', 1)[1])})"
-                                if role.arn in shared else "")
-             for role in ordered}
+    shared = {arn for arn, count in Counter(map(_ARN, ordered)).items() if count > 1}
+    names = [safe(role.name) + (f"  (via {safe(role.provider_arn.rsplit('/', 1)[1])})"
+                                if role.arn in shared else "") for role in ordered] \
+        if shared else list(map(safe, map(_NAME, ordered)))
     account_width = max(map(len, accounts.values()), default=0)
-    name_width = max(map(len, names.values()), default=0)
+    name_width = max(map(len, names), default=0)
     if order == "role":
-        return [(role, f"{names[role]:<{name_width}}  {accounts[role.account_id]}".rstrip())
-                for role in ordered]
-    return [(role, f"{accounts[role.account_id]:<{account_width}}  {names[role]}".rstrip())
-            for role in ordered]
+        after = {account: "  " + label for account, label in accounts.items()}
+        labels = map(add, map(str.ljust, names, repeat(name_width)),
+                     map(after.__getitem__, map(_ACCOUNT, ordered)))
+    else:
+        before = {account: label.ljust(account_width) + "  "
+                  for account, label in accounts.items()}
+        labels = map(add, map(before.__getitem__, map(_ACCOUNT, ordered)), names)
+    return list(zip(ordered, map(str.rstrip, labels), strict=True))
 
 
 def _wanted(account_id: str | None, role_name: str | None) -> str:

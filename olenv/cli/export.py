@@ -20,7 +20,6 @@ The code first unsets every variable olenv manages, so nothing stale is left. Ru
 a terminal, it refuses to print the keys there unless --force is given.
 
 Options:
-{options.SIGNING_IN}
   --shell=SHELL                       The shell to write for: bash, zsh, fish or sh
                                       (default: detected from the parent process).
   --format=FORMAT                     What to print [choices: env, dotenv, json]
@@ -30,6 +29,8 @@ Options:
                                       you allowed it (the prompt hook's call).
   --unset                             Print code that removes every variable olenv sets,
                                       and nothing else: no sign-in.
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}
