@@ -29,7 +29,7 @@ _olenv_hook() {
     local gen=
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
     [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <$_olenv_stamp || :
-    [[ $gen == "$_olenv_gen" ]] || _olenv_recheck $gen
+    [[ $gen == "$_olenv_gen" ]] || _olenv_recheck "$gen"
     [[ $PWD == "$_olenv_pwd" ]] || _olenv_moved
     # Credentials held: renew them near expiry, and keep the minutes left current.
     if [[ $_olenv_expires != 0 ]]; then
