@@ -246,7 +246,7 @@ def test_a_code_typed_after_the_state_token_expired_is_never_dropped_silently(fa
     terminal = Script(too_late, "123456")
     assert sign_in(client_for(fake), request_for(fake, push_timeout=0.2), terminal) \
         == user.assertions[-1]
-    assert ("OneLogin did not take that code: the MFA state token had expired. "
+    assert ("OneLogin did not take that code: State token is invalid or expired. "
             "Signing in again.") in terminal.said
     # The person is at the keyboard: the second round asks for a code, with no new push.
     assert user.pushes_sent == 1 and user.saml_assertion_calls == 2

@@ -368,7 +368,7 @@ def test_state_token_expired_once_recovers(fake):
     assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
     assert user.saml_assertion_calls == 2
     # The typed code was not used, and olenv says so before asking again.
-    assert terminal.said == ["OneLogin did not take that code: the MFA state token had "
+    assert terminal.said == ["OneLogin did not take that code: State token is invalid or "
                              "expired. Signing in again."]
     assert user.otp_tokens_seen == ["123456"]  # the fake refused the first at the token
 
