@@ -113,6 +113,8 @@ def test_classify_success_v1_and_v2():
     assert classify({"status": {"type": "success", "message": "Success", "error": False,
                                 "code": 200}, "data": "PHNhbWw+"}) == Success("PHNhbWw+")
     assert classify({"data": "PHNhbWw+", "message": "Success"}) == Success("PHNhbWw+")
+    # The assertion is a bearer credential: a repr in a log or a traceback never shows it.
+    assert repr(Success("PHNhbWw+")) == "Success(saml=<hidden>)"
 
 
 def test_classify_mfa_v1_and_v2():

@@ -86,7 +86,7 @@ Reply = Success | MfaRequired | Pending
 class ApiError(SignInError):
     """OneLogin answered with an error; the line names the HTTP status and its message."""
 
-    def __init__(self, status: int, message: str, step: str = "request"):
+    def __init__(self, status: int, message: str, step: str):
         self.status, self.message, self.step = status, message, step
         super().__init__(_line(status, message, step))
 
