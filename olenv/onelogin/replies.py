@@ -108,7 +108,7 @@ def _line(status: int, message: str, step: str) -> str:
         return f"OneLogin is limiting requests (HTTP 429): {message}"
     if status >= 500:
         return f"OneLogin failed the {step} (HTTP {status}): {message}"
-    if status == 200:
+    if status < 300:
         return f"OneLogin's reply to the {step} is not one olenv knows: {message}"
     return f"OneLogin refused the {step} (HTTP {status}): {message}"
 
