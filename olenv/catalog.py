@@ -74,9 +74,14 @@ def by_role_of(settings) -> dict[tuple[str, str], list[str]]:
         return {}
 
 
-def names(settings) -> list[str]:
-    path = settings.files.get("aws")
-    if path is None:
+def names(config_dir: str | None = None) -> list[str]:
+    """The profile names alone, for completion at every TAB: only onelogin.aws.json is read
+    (found and trusted as settings.load finds it, quietly), not the other files."""
+    from pathlib import Path
+
+    found = settings_module.find(settings_module.AWS_FILE, config_dir, Path.cwd(), Path.home(),
+                                 say=lambda _: None)
+    if found is None:
         return []
-    sections = settings_module.read_json(path).get("profiles") or {}
+    sections = settings_module.read_json(*found).get("profiles") or {}
     return [str(name) for name in sections] if isinstance(sections, dict) else []

@@ -90,7 +90,7 @@ def pick(roles: Sequence[Role], terminal: Terminal, order: str = "account",
         found = [entry for entry in shown if entry.matches(answer)]
         shown_answer = table.cell(answer)
         if not found:
-            terminal.say(f"No AWS role matches {shown_answer!r}; type other text, a number, "
+            terminal.say(f"No AWS role matches '{shown_answer}'; type other text, a number, "
                          "or nothing to see every role.")
             continue
         if len(found) == 1:
@@ -103,7 +103,7 @@ def pick(roles: Sequence[Role], terminal: Terminal, order: str = "account",
             _show(terminal, "Available AWS roles:", shown, order)
             continue
         shown = found
-        _show(terminal, f"AWS roles matching {shown_answer!r}:", shown, order)
+        _show(terminal, f"AWS roles matching '{shown_answer}':", shown, order)
 
 
 def _show(terminal: Terminal, title: str, shown: list[Entry], order: str) -> None:

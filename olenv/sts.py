@@ -191,8 +191,11 @@ def _within(deadline: float, host: str, call):
     return outcome["reply"]
 
 
-def _check_reply(response_dict, **_):
+def _check_reply(response_dict, operation_model=None, **_):
     """botocore's before-parse hook: anything but AWS's XML is told as what it is."""
+    if operation_model is not None and \
+            operation_model.service_model.resolved_protocol != "query":
+        return  # a botocore that speaks another protocol to STS: its parser decides
     body = response_dict.get("body") or b""
     if (body.lstrip().startswith(b"<") and
             re.search(rb"<(?:AssumeRoleWithSAMLResponse|ErrorResponse)[\s>]", body[:4096])):

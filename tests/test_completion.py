@@ -186,3 +186,14 @@ def test_the_grammar_comes_from_the_usage_text():
     assert g["positional"] == "@profile"
     names = {name for names, _, _ in g["options"] for name in names}
     assert names == {"--all", "--debug", "--help", "-h"}
+
+
+@pytest.mark.parametrize("words", [bash_words, fish_words])
+def test_a_profile_name_is_never_run_as_code(shells_env, home, tmp_path, words):
+    mark = tmp_path / "ran"
+    planted = {f"$(touch {mark})": {}, f"`touch {mark}`": {}, "a b": {}}
+    aws = home / ".onelogin" / "onelogin.aws.json"
+    aws.write_text(json.dumps({**json.loads(aws.read_text()), "profiles": planted}))
+    offered = words("olenv exec -p ", shells_env)
+    assert not mark.exists()
+    assert offered  # offered as text, quoted by the shell, not expanded

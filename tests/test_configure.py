@@ -50,10 +50,10 @@ def test_configure_at_a_terminal_then_a_sign_in_needs_nothing_more(fresh, env, o
     for prompt, answer in (("OneLogin subdomain: ", "acme"), ("OneLogin AWS app id: ", "12x"),
                            ("OneLogin AWS app id: ", "123456"),
                            ("OneLogin username: ", "alice@example.com"),
-                           ("default AWS region: ", "eu-west-1")):
+                           ("Default AWS region: ", "eu-west-1")):
         child.expect_exact(prompt)
         child.sendline(answer)
-    child.expect_exact("subdomain  acme  (new)")
+    child.expect_exact("subdomain   acme               (new)")
     child.expect_exact(f"Write {fresh}? [Y/n] ")
     child.sendline("")
     output = finish(child)
@@ -79,7 +79,7 @@ def test_current_values_are_the_defaults(onelogin, env, home):
     child.sendline("")
     child.expect_exact("OneLogin username [alice@example.com]: ")
     child.sendline("")
-    child.expect_exact("default AWS region [eu-west-1]: ")
+    child.expect_exact("Default AWS region [eu-west-1]: ")
     child.sendline("")
     output = finish(child)
     assert child.exitstatus == 0, output
@@ -95,7 +95,7 @@ def test_yes_with_options_keeps_every_other_key_and_makes_it_0600(onelogin, env,
     aws.chmod(0o644)
     result = run_olenv(GOOD, env)
     assert result.returncode == 0, result.stderr
-    assert "username   alice@example.com  (was old@example.com)" in result.stderr
+    assert "  username    alice@example.com  (was old@example.com)\n" in result.stderr
     assert json.loads(aws.read_text()) == {**data, "username": "alice@example.com",
                                            "subdomain": "acme", "app_id": "123456",
                                            "aws_region": "eu-west-1"}
@@ -139,7 +139,8 @@ def test_a_bad_api_client_is_one_line_and_nothing_is_written(onelogin, env, home
     (["--yes", "-d", "evil.com"], "--onelogin-subdomain 'evil.com' is not a tenant name such as acme"),
     (["--yes", "-a", "12 3"], "--onelogin-app-id '12 3' is not digits"),
     (["--yes", "-u", "a\x1b]52;c;aGk=\x07b"],
-     "--onelogin-username 'a?]52;c;aGk=?b' is not one word without spaces or control characters"),
+     "--onelogin-username 'a\\e]52;c;aGk=\\x07b' is not one word without spaces or control "
+     "characters"),
     (["--yes", "--aws-region", "eu-west"], "--aws-region 'eu-west' is not a region such as eu-west-1"),
     (["-d", "acme"], "no terminal to ask: pass the values as options with --yes"),
 ])
@@ -160,4 +161,16 @@ def test_answering_no_writes_nothing(onelogin, env, home):
     child.sendline("n")
     output = finish(child)
     assert child.exitstatus == 0 and "nothing written" in output
+    assert aws.read_bytes() == before
+
+
+def test_end_of_input_at_a_question_writes_nothing(onelogin, env, home):
+    aws = home / ".onelogin" / "onelogin.aws.json"
+    before = aws.read_bytes()
+    child = spawn(["configure", "-d", "other", "-a", "1", "-u", "bob"], env)
+    child.expect_exact("Default AWS region [eu-west-1]: ")
+    child.sendeof()
+    output = finish(child)
+    assert child.exitstatus == 2
+    assert "no answer for the default AWS region" in output
     assert aws.read_bytes() == before

@@ -47,7 +47,9 @@ def imported(stderr: str) -> set[str]:
 def test_list_shows_every_profile_and_the_agents_sessions(alice, onelogin):
     take(alice, "dev")
     requests = len(onelogin.requests)
-    result = run_olenv(["list"], {**alice, "PYTHONPROFILEIMPORTTIME": "1"})
+    # No password given: a keyring lookup would be the only way to one.
+    quiet = {k: v for k, v in alice.items() if k != "OLENV_PASSWORD"}
+    result = run_olenv(["list"], {**quiet, "PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["PROFILE", "ACCOUNT", "ROLE", "REGION", "SESSION"]
@@ -167,3 +169,20 @@ def test_status_has_a_header_row(alice):
     lines = run_olenv(["agent", "status"], alice).stdout.splitlines()
     assert lines[1].split() == ["PROFILE", "ACCOUNT", "ROLE", "REGION", "SESSION"]
     assert lines[2].split()[:4] == ["dev", "111111111111", "Admin", "eu-west-1"]
+
+
+def test_list_fits_a_narrow_terminal(alice):
+    result = run_olenv(["list"], {**alice, "COLUMNS": "50"})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 50
+    assert [line.split()[0] for line in lines] == ["PROFILE", "dev", "prod-ro"]
+    assert "…" in lines[1]  # the account's name is cut, not the profile
+
+
+def test_names_leave_out_a_working_trees_file_not_allowed(alice, tmp_path):
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    (clone / "onelogin.aws.json").write_text('{"profiles": {"planted": {}}}')
+    result = run_olenv(["list", "--names"], alice, cwd=clone)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "dev\nprod-ro\n", "")

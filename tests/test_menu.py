@@ -122,7 +122,7 @@ def test_an_escape_in_a_typed_answer_is_not_echoed_back_raw(many):
     child = spawn(env)
     child.expect(PROMPT)
     child.sendline("\x1b]52;c;aGk=\x07")
-    child.expect_exact("No AWS role matches '?]52;c;aGk=?'")
+    child.expect_exact("No AWS role matches '\\e]52;c;aGk=\\x07'")
     child.expect(PROMPT)
     child.sendline("1")
     finish(child)

@@ -74,7 +74,7 @@ def forget(profile: str | None, every: bool) -> int:
         raise OlenvError(f"the agent refused: {reply.get('error', 'unknown reason')}")
     gone, left = reply["forgotten"], reply["sessions"]
     if profile and not gone:
-        print(f"olenv: the agent held no session for {table.cell(profile)!r}"
+        print(f"olenv: the agent held no session for '{table.cell(profile)}'"
               + (f" (it holds {_names(left)})" if left else "")
               + "; its SAML assertions are forgotten", file=sys.stderr)
         return 1

@@ -58,7 +58,7 @@ FIELDS = (
      "digits"),
     ("username", "--onelogin-username", "OneLogin username", re.compile(r"^[^\s\x00-\x1f\x7f]+\Z"),
      "one word without spaces or control characters"),
-    ("aws_region", "--aws-region", "default AWS region", settings_module.AWS_REGION,
+    ("aws_region", "--aws-region", "Default AWS region", settings_module.AWS_REGION,
      "a region such as eu-west-1"),
 )
 
@@ -88,10 +88,10 @@ def run(args) -> int:
         return 0
     say = (lambda text: notice(args, terminal, text)) if args.get("--yes") else terminal.say
     say(f"olenv: {table.cell(path)} will get:")
-    for key, value in changes.items():
-        old = current.get(key)
-        say(f"  {key:10} {table.cell(value)}"
-            + (f"  (was {table.cell(old)})" if old not in (None, "") else "  (new)"))
+    rows = [(key, value, "(new)" if current.get(key) in (None, "") else f"(was {current[key]})")
+            for key, value in changes.items()]
+    for line in table.render(None, rows, indent="  "):
+        say(line)
     if not args.get("--yes"):
         answer = terminal.ask(f"Write {table.cell(path)}? [Y/n] ", "a yes or no")
         if answer.lower() not in ("", "y", "yes"):
@@ -138,7 +138,7 @@ def _read(path: Path) -> dict:
 def _problem(key: str, value: str) -> str | None:
     for name, option, _what, check, looks in FIELDS:
         if name == key and not check.match(value):
-            return f"{option} {table.cell(value)!r} is not {looks}"
+            return f"{option} '{table.cell(value)}' is not {looks}"
     return None
 
 
@@ -146,7 +146,7 @@ def _ask(terminal: Terminal, key: str, what: str, current) -> str | None:
     default = None if current in (None, "") else str(current)
     while True:
         shown = f" [{table.cell(default)}]" if default else ""
-        answer = terminal.ask(f"{what}{shown}: ", f"the {what}")
+        answer = terminal.ask(f"{what}{shown}: ", "the " + what.replace("Default", "default"))
         if not answer:
             return default
         problem = _problem(key, answer)

@@ -48,11 +48,12 @@ def run(args) -> int:
     form = args.get("--format") or "table"
     if form not in FORMATS:
         raise UsageError(f"--format {form!r}: list prints table or json")
+    if args.get("--names"):
+        names = catalog.names(args.get("--config-file-path"))
+        sys.stdout.write("".join(f"{table.cell(name)}\n" for name in names))
+        return 0
     settings = settings_module.load({"config_dir": args.get("--config-file-path")},
                                     need_client=False)
-    if args.get("--names"):
-        sys.stdout.write("".join(f"{table.cell(name)}\n" for name in catalog.names(settings)))
-        return 0
     found = catalog.profiles(settings)
     sessions = held_sessions(bool(args.get("--no-agent")))
     rows = [dict(profile=p.name, account_id=p.account_id, account_name=p.account_name,

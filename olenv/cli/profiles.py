@@ -67,7 +67,7 @@ def run(args) -> int:
     for name, entry in change.clashes.items():
         say(f"olenv: kept your profile {name!r}: {_role(entry)} is not added under that name")
     for name, why in (aws.refused.items() if aws else ()):
-        say(f"olenv: no AWS config profile for {table.cell(name)!r}: {why}")
+        say(f"olenv: no AWS config profile for '{table.cell(name)}': {why}")
     if not change.added and not (aws and aws.added):
         notice(args, terminal, f"olenv: {path} already has a profile for every role"
                + (f", and {aws.path} a section for every profile" if aws else ""))

@@ -13,6 +13,16 @@ _olenv_profiles() {
     command olenv list --names "${config[@]}" 2>/dev/null
 }
 
+_olenv_add_profiles() {
+    # Not through compgen -W, which expands its words: a profile named $(...) would run.
+    local name quoted
+    while IFS= read -r name; do
+        [[ -n $name && $name == "$cur"* ]] || continue
+        printf -v quoted %q "$name"
+        COMPREPLY+=("$quoted")
+    done < <(_olenv_profiles)
+}
+
 _olenv_complete() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local command=${COMP_WORDS[1]-} words="" value i word plain=0 skip=0
@@ -40,7 +50,7 @@ _olenv_complete() {
         value=$(_olenv_value "$command" "$prev")
         if [[ -n $value && $prev == -* ]]; then
             case $value in
-                @profile) words=$(_olenv_profiles) ;;
+                @profile) _olenv_add_profiles; return 0 ;;
                 @dir) compopt -o dirnames 2>/dev/null; return 0 ;;
                 @file | @none) return 0 ;;
                 *) words=$value ;;
@@ -52,7 +62,7 @@ _olenv_complete() {
         else
             value=$(_olenv_positional "$command")
             case $value in
-                @profile) words=$(_olenv_profiles) ;;
+                @profile) _olenv_add_profiles; return 0 ;;
                 @commands) words=$_olenv_commands ;;
                 @command) mapfile -t COMPREPLY < <(compgen -c -- "$cur"); return 0 ;;
                 @*) return 0 ;;
