@@ -5,14 +5,12 @@ A role is taken without asking when the assertion offers only one, or when
 from a menu. Without a terminal olenv fails with the choices instead of waiting.
 """
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
 from olenv.errors import SamlError, UsageError
 from olenv.saml import Role
 from olenv.terminal import Terminal
-from olenv.text import safe
 
 _SHOWN = 10  # choices named in a one-line error before "and N more"
 
@@ -50,26 +48,15 @@ def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None 
 
 def menu_rows(roles: Sequence[Role], order: str = "account",
               aliases: Mapping[str, str] | None = None) -> list[tuple[Role, str]]:
-    """Roles sorted by (account, role) or (role, account), each with an aligned label."""
+    """Roles sorted by (account, role) or (role, account), each with an aligned label:
+    the menu's rows (olenv.menu) as plain lines, without profiles."""
     if order not in _ORDERS:
         raise UsageError(f"unknown role order {order!r}: use account or role")
-    ordered = sorted(roles, key=_ORDERS[order])
-    aliases = aliases or {}
-    accounts = {role.account_id: role.account_id + (f" ({safe(aliases[role.account_id])})"
-                                                    if aliases.get(role.account_id) else "")
-                for role in ordered}
-    # The same role offered through two SAML providers needs the provider to tell apart.
-    shared = {arn for arn, count in Counter(role.arn for role in ordered).items() if count > 1}
-    names = {role: safe(role.name) + (f"  (via {safe(role.provider_arn.rsplit('/', 1)[1])})"
-                                if role.arn in shared else "")
-             for role in ordered}
-    account_width = max(map(len, accounts.values()), default=0)
-    name_width = max(map(len, names.values()), default=0)
-    if order == "role":
-        return [(role, f"{names[role]:<{name_width}}  {accounts[role.account_id]}".rstrip())
-                for role in ordered]
-    return [(role, f"{accounts[role.account_id]:<{account_width}}  {names[role]}".rstrip())
-            for role in ordered]
+    from olenv import menu, table
+
+    found = menu.entries(roles, order, aliases)
+    labels = table.render(None, [entry.cells(order)[:2] for entry in found])
+    return [(entry.role, label) for entry, label in zip(found, labels, strict=True)]
 
 
 def _wanted(account_id: str | None, role_name: str | None) -> str:
