@@ -7,6 +7,7 @@ WORKDIR /src
 COPY setup.cfg setup.py README.md LICENSE ./
 COPY olenv ./olenv
 COPY shell ./shell
+COPY bin ./bin
 RUN pip install --no-cache-dir . && rm -rf /src
 
 USER olenv

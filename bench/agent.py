@@ -4,8 +4,9 @@
 
 Signs in once against the test bed's fake OneLogin and moto's STS (starting an
 agent in a temporary runtime directory), then times cache hits, and counts the
-OneLogin sign-ins of 10 consecutive `olenv export` runs (goal: 1). The cache
-hit of `olenv export` should cost no more than 2.5× the floor.
+OneLogin sign-ins of 10 consecutive `olenv export` runs (goal: 1). The hit is
+timed as users meet it too: `x=$(olenv export)` run by bash, against
+`x=$(python -c pass)` in the same bash loop (goal: ≤ 1.15×).
 """
 
 import argparse
@@ -26,7 +27,13 @@ from fakes.onelogin import FakeOneLogin  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OLENV = str(BIN / "olenv")
-GOAL = 2.5
+GOAL = 1.15
+BASH_LOOP = """
+for i in $(seq {runs}); do
+  a=$EPOCHREALTIME; x=$({floor}); b=$EPOCHREALTIME; x=$({hit} 2>/dev/null); c=$EPOCHREALTIME
+  echo "$a $b $c"
+done
+"""
 
 
 def run(argv, env):
@@ -45,6 +52,16 @@ def timed(commands: dict[str, list[str]], env, runs) -> dict[str, float]:
             run(argv, env)
             samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def in_bash(floor: str, hit: str, env, runs) -> tuple[float, float]:
+    """Median seconds of `x=$(floor)` and `x=$(hit)`, timed by bash itself, interleaved."""
+    script = BASH_LOOP.format(runs=runs, floor=floor, hit=hit)
+    out = subprocess.run(["bash", "-c", script], env=env, stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True, check=True, start_new_session=True)
+    times = [[float(t) for t in line.split()] for line in out.stdout.splitlines()]
+    return (statistics.median(b - a for a, b, _ in times),
+            statistics.median(c - b for _, b, c in times))
 
 
 def main():
@@ -72,6 +89,8 @@ def main():
             for _ in range(10):
                 run(export, env)
             sign_ins = onelogin.count("saml_assertion")
+            shell_floor, shell_hit = in_bash(f"{sys.executable} -c pass", "olenv export", env,
+                                             runs * 2)
             times = timed({
                 "python -c pass": [sys.executable, "-c", "pass"],
                 "olenv export --shell bash (agent hit)": export,
@@ -85,9 +104,12 @@ def main():
     print(f"{'command':48} {'median ms':>10} {'× python -c pass':>17}")
     for name, seconds in times.items():
         print(f"{name:48} {seconds * 1000:10.1f} {seconds / floor:17.2f}")
-    ratio = times["olenv export --shell bash (agent hit)"] / floor
-    print(f"\nexport cache hit: {ratio:.2f}× the floor (goal ≤ {GOAL}×); "
-          f"OneLogin sign-ins for 10 consecutive exports: {sign_ins} (goal: 1)")
+    print(f"{'x=$(python -c pass), run by bash':48} {shell_floor * 1000:10.1f} {1:17.2f}")
+    ratio = shell_hit / shell_floor
+    print(f"{'x=$(olenv export), run by bash (agent hit)':48} {shell_hit * 1000:10.1f} "
+          f"{ratio:17.2f}")
+    print(f"\nx=$(olenv export) answered by the agent: {ratio:.2f}× x=$(python -c pass) "
+          f"(goal ≤ {GOAL}×); OneLogin sign-ins for 10 consecutive exports: {sign_ins} (goal: 1)")
     return 0 if ratio <= GOAL and sign_ins == 1 else 1
 
 

@@ -86,12 +86,14 @@ if pid == 0:
     os.execvp(sys.argv[2], sys.argv[2:])
 _, status, usage = os.wait4(pid, 0)
 end = time.perf_counter()
-os.write(int(sys.argv[1]), f"{start} {end} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+os.write(int(sys.argv[1]), f"{start} {end} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)} "
+                           f"{usage.ru_utime + usage.ru_stime}".encode())
 """
 
 
 def measure(argv, env, on_start=None):
-    """(seconds, peak RSS in MiB, stdout, end time) of one run; it must succeed."""
+    """(seconds, peak RSS in MiB, stdout, end time, CPU seconds) of one run; it must succeed.
+    The CPU time is the command's and its children's, not a server's or the agent's."""
     read, write = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen([sys.executable, "-I", "-S", "-c", LAUNCH, str(write), *argv],
@@ -102,12 +104,13 @@ def measure(argv, env, on_start=None):
             on_start()
         process.wait()
         with os.fdopen(read, "rb") as report:
-            start, end, peak, status = report.read().split()
+            start, end, peak, status, cpu = report.read().split()
         out.seek(0)
         err.seek(0)
         if process.returncode != 0 or int(status) != 0:
             raise SystemExit(f"{' '.join(argv[:3])}... failed: {err.read().decode()[-800:]}")
-        return float(end) - float(start), int(peak) / 1024, out.read().decode(), float(end)
+        return (float(end) - float(start), int(peak) / 1024, out.read().decode(), float(end),
+                float(cpu))
 
 
 class Row:
@@ -118,15 +121,18 @@ class Row:
         self.mib = max(s[1] for s in samples)
         self.stdout = samples[-1][2]
         self.trips = statistics.median(trips)
+        self.cpu = statistics.median(s[4] for s in samples)
 
 
-def medians(commands: dict, env, runs: int, trips=lambda: 0) -> dict:
-    """name → Row; commands interleaved. A command is an argv, or a function of the run's
-    number giving one (None: not measured). trips() counts requests at the servers."""
+def medians(commands: dict, runs: int, trips=lambda: 0) -> dict:
+    """name → Row, from name → (command, env); every command of a run before the next
+    run, so a busy moment of the machine hits both tools alike. A command is an argv, or
+    a function of the run's number giving one (None: not measured). trips() counts the
+    requests at the servers."""
     samples = {name: [] for name in commands}
     counted = {name: [] for name in commands}
     for run in range(runs):
-        for name, argv in commands.items():
+        for name, (argv, env) in commands.items():
             argv = argv(run) if callable(argv) else argv
             if argv is not None:
                 before = trips()
@@ -160,7 +166,7 @@ def push_latency(argv, env, onelogin, user, delays) -> tuple[float, float]:
     latencies, peak = [], 0.0
     for delay in delays:
         approver = Approver(onelogin, user, delay)
-        _, mib, _, end = measure(argv, env, on_start=approver.thread.start)
+        _, mib, _, end, _ = measure(argv, env, on_start=approver.thread.start)
         approver.thread.join()
         latencies.append(end - approver.approved_at)
         peak = max(peak, mib)
@@ -227,9 +233,8 @@ def main():
         export = [OLENV, "export", "--shell", "bash"]
         chosen = ["--aws-account-id", CHOSEN[0], "--aws-role-name", CHOSEN[1]]
         agent_env = {**env, "OLENV_AGENT": "on", "OLENV_AGENT_IDLE": "600"}
-        # The first sign-in starts the agent and leaves it the API token.
-        agent = subprocess.run(export + ["-u", agent_users[-1]], env=agent_env,
-                               capture_output=True).returncode == 0 and \
+        # The first sign-in starts the agent and leaves it a session and the API token.
+        agent = subprocess.run(export, env=agent_env, capture_output=True).returncode == 0 and \
             subprocess.run([OLENV, "agent", "status"], env=agent_env,
                            capture_output=True).returncode == 0
 
@@ -252,16 +257,7 @@ def main():
         rows_ours = ["floor", "help", "sign-in", "otp"] + [
             f"roles{size}" for size in ([1, *sizes] if sizes else [])] + [
             f"menu{size}" for size in sizes]
-        try:
-            olenv = medians({row: ours(row) for row in rows_ours}, env, options.runs, trips)
-            agent_rows = medians({
-                "hit": export if agent else None,
-                "token": (lambda run: export + ["-u", agent_users[run]]) if agent else None,
-            }, agent_env, options.runs, trips)
-        finally:
-            if agent:
-                subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
-        theirs = medians({
+        theirs = {
             "floor": [their_python, "-c", "pass"],
             "help": [str(script), "--help"],
             "sign-in": theirs_args(USER),
@@ -270,7 +266,24 @@ def main():
                for size in ([1, *sizes] if sizes else [])},
             **{f"menu{size}": [their_python, "-c", THEIR_MENU, str(assertions[size])]
                for size in sizes},
-        }, their_env, options.runs, trips)
+        }
+        commands = {}
+        for row in rows_ours:
+            commands[("olenv", row)] = (ours(row), env)
+            if row in theirs:
+                commands[("theirs", row)] = (theirs[row], their_env)
+            if row == "sign-in":
+                commands[("olenv", "hit")] = (export if agent else None, agent_env)
+                commands[("olenv", "token")] = (
+                    (lambda run: export + ["-u", agent_users[run]]) if agent else None, agent_env)
+        try:
+            measured = medians(commands, options.runs, trips)
+        finally:
+            if agent:
+                subprocess.run([OLENV, "agent", "stop"], env=agent_env, capture_output=True)
+        olenv = {row: got for (tool, row), got in measured.items() if tool == "olenv"}
+        agent_rows = {row: olenv.pop(row) for row in ("hit", "token")}
+        theirs = {row: got for (tool, row), got in measured.items() if tool == "theirs"}
         # Approval comes at a random moment after the push, the same moments for both.
         delays = [random.Random(n).uniform(0.2, 3.0) for n in range(options.push_runs)]
         push_ours = push_latency(export + ["-u", PUSH_USER], env, onelogin, push_user, delays) \
@@ -294,22 +307,23 @@ def report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, la
     print(f"OneLogin and STS replies delayed {options.latency:g} ms; medians of {options.runs} "
           f"runs ({options.push_runs} for the push)\n")
     print("| what | olenv ms | assume-role 2.1.1 ms | olenv ÷ assume-role | round trips | "
-          "floor ms | olenv ÷ floor | olenv MiB | assume-role MiB |")
-    print("|" + "---|" * 9)
+          "floor ms | olenv ÷ floor | CPU ms | olenv MiB | assume-role MiB |")
+    print("|" + "---|" * 10)
 
-    def line(name, ours, others, trips=None, at_floor=None, mib=(None, None)):
+    def line(name, ours, others, trips=None, at_floor=None, mib=(None, None), cpu=""):
         ratio = f"{ours / others:.2f}" if ours is not None and others else "n/a"
         times_floor = f"{ours / at_floor:.2f}" if ours is not None and at_floor else ""
         print(f"| {name} | {ms(ours)} | {ms(others)} | {ratio} | {trips or ''} | "
-              f"{ms(at_floor) if at_floor else ''} | {times_floor} | "
+              f"{ms(at_floor) if at_floor else ''} | {times_floor} | {cpu} | "
               f"{f'{mib[0]:.0f}' if mib[0] else ''} | {f'{mib[1]:.0f}' if mib[1] else ''} |")
 
     def process(name, ours, others):
         trips = f"{ours.trips:g}" + (f" / {others.trips:g}" if others else "") \
             if ours and (ours.trips or (others and others.trips)) else ""
+        cpu = f"{ms(ours.cpu)}" + (f" / {ms(others.cpu)}" if others else "") if ours else ""
         line(name, ours.seconds if ours else None, others.seconds if others else None, trips,
              network_floor(ours) if ours else None,
-             (ours.mib if ours else None, others.mib if others else None))
+             (ours.mib if ours else None, others.mib if others else None), cpu)
 
     process("python -c pass (each tool's venv)", olenv["floor"], theirs["floor"])
     process("--help", olenv["help"], theirs["help"])
@@ -325,16 +339,19 @@ def report(options, olenv, agent_rows, theirs, push_ours, push_theirs, sizes, la
         ours, others = olenv[f"roles{size}"], theirs[f"roles{size}"]
         added = ours.seconds - olenv["roles1"].seconds
         added_theirs = others.seconds - theirs["roles1"].seconds
+        cpu = f"{ms(ours.cpu - olenv['roles1'].cpu)} / {ms(others.cpu - theirs['roles1'].cpu)}"
         line(f"{size:,} roles: added to a sign-in", added, added_theirs,
-             mib=(ours.mib, others.mib))
+             mib=(ours.mib, others.mib), cpu=cpu)
     for size in sizes:
         ours = float(olenv[f"menu{size}"].stdout.split()[0])
         others = float(theirs[f"menu{size}"].stdout.split()[0])
         line(f"{size:,} roles: SAML parse + role menu*", ours, others,
              mib=(olenv[f"menu{size}"].mib, theirs[f"menu{size}"].mib))
     print("\nfloor: round trips × latency + olenv's python -c pass (round trips counted at the "
-          "servers, olenv / assume-role); * time inside the process, without start-up and "
-          "imports; peak memory is the whole process's (the agent's own not counted).")
+          "servers, olenv / assume-role); CPU: user + system time of the command, olenv / "
+          "assume-role, steadier than wall time on a busy machine; * time inside the process, "
+          "without start-up and imports; peak memory is the whole process's (the agent's own "
+          "not counted).")
 
 
 if __name__ == "__main__":

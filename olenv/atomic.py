@@ -30,7 +30,7 @@ def replace(target: Path, data: bytes, mode: int = 0o600) -> None:
 
 def _sync_directory(folder: Path) -> None:
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return  # not every system opens directories: the data itself is already safe
     try:

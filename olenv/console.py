@@ -19,6 +19,7 @@ from olenv import background
 from olenv.credentials import Credentials
 from olenv.errors import OlenvError, UsageError
 from olenv.settings import override_url
+from olenv.text import safe
 
 # partition → (federation endpoint, console domain), as aws-vault builds them: the landing
 # page is https://<region>.<console domain>/..., in aws-cn and aws-us-gov too.
@@ -32,6 +33,8 @@ MIN_SESSION, MAX_SESSION = 900, 43200  # what getSigninToken accepts as SessionD
 SERVICE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 ISSUER = "olenv"
 BROWSER_WAIT = 60.0
+MAX_REPLY = 64 * 1024  # a sign-in token is a few KiB: a bigger reply is not AWS's
+REPLY_SECONDS = 30.0
 
 
 def _partition(region: str) -> tuple[str, str]:
@@ -86,23 +89,44 @@ def signin_token(endpoint: str, credentials: Credentials, duration: int) -> str:
                           "sessionKey": credentials.secret_access_key,
                           "sessionToken": credentials.session_token})
     host = urlsplit(endpoint).netloc
-    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=10, read=30))
+    pool = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=10, read=10))
     try:
         # The keys travel in the query, as AWS documents it: errors below never show the URL.
-        response = pool.request("GET", endpoint, fields={
+        response = pool.request("GET", endpoint, preload_content=False, fields={
             "Action": "getSigninToken", "SessionDuration": str(duration), "Session": session})
+        data = _bounded(response, host)
     except urllib3.exceptions.HTTPError:
         raise OlenvError(f"cannot reach the AWS federation endpoint at {host}") from None
     if response.status != 200:
         raise OlenvError(f"the AWS federation endpoint at {host} refused the session's keys "
                          f"(HTTP {response.status}): they may have expired; sign in again")
     try:
-        token = json.loads(response.data).get("SigninToken")
+        token = json.loads(data).get("SigninToken")
     except (ValueError, AttributeError):
         token = None
     if not isinstance(token, str) or not token:
         raise OlenvError(f"the AWS federation endpoint at {host} sent no sign-in token")
     return token
+
+
+def _bounded(response, host: str) -> bytes:
+    """The reply's body, up to MAX_REPLY bytes and REPLY_SECONDS in all (each read also
+    has its own timeout), however much or however slowly a server sends."""
+    import time
+
+    deadline, data = time.monotonic() + REPLY_SECONDS, b""
+    try:
+        while chunk := response.read(4096):
+            data += chunk
+            if len(data) > MAX_REPLY:
+                raise OlenvError(f"the AWS federation endpoint at {host} sent a reply of more "
+                                 f"than {MAX_REPLY // 1024} KiB: not AWS's (a proxy?)")
+            if time.monotonic() > deadline:
+                raise OlenvError(f"the AWS federation endpoint at {host} did not finish its "
+                                 f"reply within {REPLY_SECONDS:.0f} s")
+    finally:
+        response.release_conn()
+    return data
 
 
 def login_url(endpoint: str, token: str, landing: str) -> str:
@@ -151,7 +175,7 @@ def choose_browser(env=os.environ, platform: str = sys.platform, interactive: bo
             raise NoBrowser("no web browser was found") from None
         browser = Browser(str(getattr(controller, "name", "") or "browser"), controller=controller)
     if browser.text and not interactive:
-        raise NoBrowser(f"{clean(browser.name)} is a text-mode browser and there is no terminal "
+        raise NoBrowser(f"{safe(browser.name)} is a text-mode browser and there is no terminal "
                         "to run it in")
     return browser
 
@@ -166,12 +190,7 @@ def _from_browser_variable(env, which) -> Browser:
             continue
         if argv and which(argv[0]):
             return Browser(argv[0], argv if any("%s" in a for a in argv) else [*argv, "%s"])
-    raise NoBrowser(f"BROWSER={clean(env['BROWSER'])} names no program found on PATH")
-
-
-def clean(text: str) -> str:
-    """A value from the environment, safe to show: control characters escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    raise NoBrowser(f"BROWSER={safe(env['BROWSER'])} names no program found on PATH")
 
 
 def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
@@ -197,6 +216,8 @@ def open_in_browser(url: str, browser: Browser, wait: float = BROWSER_WAIT,
     me = os.getuid()
 
     class Redirect(BaseHTTPRequestHandler):
+        timeout = 5  # one at a time: a connection that says nothing must not hold the page
+
         def do_GET(self):
             ours = self.server.server_address
             if checked and tcpowner.owner(ours, self.client_address, proc) != me:
@@ -271,14 +292,14 @@ def _launch(browser: Browser, target: str, served, wait: float) -> None:
     try:
         child = subprocess.Popen(argv, stdin=None if browser.text else subprocess.DEVNULL)
     except OSError as exc:
-        raise failed(f"cannot run the browser {clean(argv[0])} ({exc.strerror})") from None
+        raise failed(f"cannot run the browser {safe(argv[0])} ({exc.strerror})") from None
     if browser.text:
         child.wait()
     else:
         deadline = time.monotonic() + wait
         while not served.wait(0.05):
             if child.poll() not in (None, 0):
-                raise failed(f"the browser {clean(argv[0])} failed (exit {child.returncode})")
+                raise failed(f"the browser {safe(argv[0])} failed (exit {child.returncode})")
             if time.monotonic() > deadline:
                 raise failed(f"the browser did not open the sign-in page within {wait:.0f} s")
     if not served.is_set():

@@ -52,8 +52,9 @@ def obtain(settings: Settings, terminal: Terminal, assertions=None, tokens=None)
     from olenv.onelogin.signin import sign_in
 
     # The client for the likeliest region is built while OneLogin answers: the one set,
-    # else the commercial partition's default (the role may still choose another).
-    sts.warm_up(settings.aws_region or partitions.DEFAULTS["aws"])
+    # else the commercial partition's default (the role may still choose another); lxml
+    # is imported first, as the assertion needs it first.
+    sts.warm_up(settings.aws_region or partitions.DEFAULTS["aws"], first=saml.prepare)
     client, request = onelogin_request(settings, terminal, tokens)
     for attempt in (1, 2):
         held = assertions.assertion(settings) if assertions and attempt == 1 else None

@@ -19,10 +19,9 @@ def stamp() -> str:
     again when it differs from what that shell read last: an allow made in another
     terminal, or by a full path past any shell function, counts at the next prompt. A
     token, not a time, so two changes within one clock tick still differ."""
-    data = os.environ.get("XDG_DATA_HOME", "")
-    # The XDG spec: a relative value is to be ignored.
-    base = data if os.path.isabs(data) else os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "olenv", "allow.stamp")
+    from olenv import allowdirs
+
+    return os.path.join(os.path.dirname(allowdirs.data_store()), "allow.stamp")
 
 
 def changed() -> None:

@@ -5,15 +5,19 @@ A role is taken without asking when the assertion offers only one, or when
 from a menu. Without a terminal olenv fails with the choices instead of waiting.
 """
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
+from itertools import repeat
+from operator import add, attrgetter
 
 from olenv.errors import SamlError, UsageError
 from olenv.saml import Role
 from olenv.terminal import Terminal
+from olenv.text import safe
 
 _SHOWN = 10  # choices named in a one-line error before "and N more"
 
+_ACCOUNT, _ARN, _NAME = attrgetter("account_id"), attrgetter("arn"), attrgetter("name")
 _ORDERS = {  # sort keys built in C: a menu may sort 20,000 roles
     "account": attrgetter("account_id", "name", "arn", "provider_arn"),
     "role": attrgetter("name", "account_id", "arn", "provider_arn"),
@@ -48,15 +52,30 @@ def choose(roles: Sequence[Role], terminal: Terminal, *, account_id: str | None 
 
 def menu_rows(roles: Sequence[Role], order: str = "account",
               aliases: Mapping[str, str] | None = None) -> list[tuple[Role, str]]:
-    """Roles sorted by (account, role) or (role, account), each with an aligned label:
-    the menu's rows (olenv.menu) as plain lines, without profiles."""
+    """Roles sorted by (account, role) or (role, account), each with an aligned label."""
     if order not in _ORDERS:
         raise UsageError(f"unknown role order {order!r}: use account or role")
-    from olenv import menu, table
-
-    found = menu.entries(roles, order, aliases)
-    labels = table.render(None, [entry.cells(order)[:2] for entry in found])
-    return [(entry.role, label) for entry, label in zip(found, labels, strict=True)]
+    ordered = sorted(roles, key=_ORDERS[order])
+    aliases = aliases or {}
+    # Built with C-level maps, per account where it can: a menu may hold 20,000 roles.
+    accounts = {account: account + (f" ({safe(aliases[account])})" if aliases.get(account) else "")
+                for account in dict.fromkeys(map(_ACCOUNT, ordered))}
+    # The same role offered through two SAML providers needs the provider to tell apart.
+    shared = {arn for arn, count in Counter(map(_ARN, ordered)).items() if count > 1}
+    names = [safe(role.name) + (f"  (via {safe(role.provider_arn.rsplit('/', 1)[1])})"
+                                if role.arn in shared else "") for role in ordered] \
+        if shared else list(map(safe, map(_NAME, ordered)))
+    account_width = max(map(len, accounts.values()), default=0)
+    name_width = max(map(len, names), default=0)
+    if order == "role":
+        after = {account: "  " + label for account, label in accounts.items()}
+        labels = map(add, map(str.ljust, names, repeat(name_width)),
+                     map(after.__getitem__, map(_ACCOUNT, ordered)))
+    else:
+        before = {account: label.ljust(account_width) + "  "
+                  for account, label in accounts.items()}
+        labels = map(add, map(before.__getitem__, map(_ACCOUNT, ordered)), names)
+    return list(zip(ordered, map(str.rstrip, labels), strict=True))
 
 
 def _wanted(account_id: str | None, role_name: str | None) -> str:

@@ -27,7 +27,7 @@
 _olenv_hook() {
     local status=$? now gen=
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
-    { IFS= read -r gen <"$_olenv_stamp"; } 2>/dev/null || :
+    [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <"$_olenv_stamp" || :
     if [[ $gen != "$_olenv_gen" ]]; then
         _olenv_gen=$gen _olenv_pwd= _olenv_file=.
     fi
@@ -156,30 +156,40 @@ _olenv_renewal() {
 # Loaded, the state starts afresh, unless it is this shell's own from an earlier load (a
 # re-read ~/.bashrc). Whatever came in the environment is exported, so is someone else's:
 # then none of it is kept, and nothing inherited is ever read as arithmetic or code.
-_olenv_reset=0
-for _olenv_name in "${!_olenv_@}"; do
-    [[ ${!_olenv_name@a} != *x* ]] || _olenv_reset=1
-done
-[[ ${_olenv_active-} == [01] && ${_olenv_expires-} =~ ^[0-9]+$ && ${_olenv_renew-} =~ ^[0-9]+$ ]] ||
-    _olenv_reset=1
-if [[ $_olenv_reset == 1 ]]; then
-    for _olenv_name in "${!_olenv_@}"; do
-        case $_olenv_name in
+_olenv_load() {
+    local - name reset=0
+    set +u  # the attributes of an empty array read as unset
+    for name in "${!_olenv_@}"; do
+        [[ ${!name@a} != *x* ]] || reset=1
+    done
+    [[ $_olenv_active == [01] && $_olenv_expires =~ ^[0-9]+$ && $_olenv_renew =~ ^[0-9]+$ ]] ||
+        reset=1
+    if [[ $reset == 0 ]]; then
+        # Kept state from an older hook may lack what this one adds.
+        : "${_olenv_found=}" "${_olenv_gen=}" "${_olenv_ok=0}"
+        return 0
+    fi
+    for name in "${!_olenv_@}"; do
+        case $name in
             _olenv_bin | _olenv_stamp | _olenv_vars) ;;
-            *) unset -v "$_olenv_name" ;;
+            *) unset -v "$name" ;;
         esac
     done
     unset -v OLENV_MINUTES_LEFT
     _olenv_pwd= _olenv_file= _olenv_found= _olenv_gen= _olenv_active=0 _olenv_expires=0
     _olenv_renew=0 _olenv_ok=0 _olenv_saved=()
-fi
-unset -v _olenv_reset _olenv_name
+    return 0
+}
+_olenv_load
+unset -f _olenv_load
 # A function of these names from the environment (BASH_FUNC_..) is replaced above; not passed on.
 export -fn _olenv_hook _olenv_find _olenv_enter _olenv_fetch _olenv_save _olenv_leave \
     _olenv_times _olenv_renewal
 export -n OLENV_MINUTES_LEFT
 if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
     echo "olenv: the prompt hook needs bash 4.4 or later, not $BASH_VERSION" >&2
+elif [[ ${PROMPT_COMMAND-} == _olenv_hook || ${PROMPT_COMMAND-} == "_olenv_hook;"* ]]; then
+    PROMPT_COMMAND="_olenv_hook && :${PROMPT_COMMAND#_olenv_hook}"  # an older hook's entry
 elif [[ ";${PROMPT_COMMAND[*]-};" != *";_olenv_hook"[\;\ ]* ]]; then
     # First, so that prompt commands after it (starship's, the user's) see the new values.
     if [[ -n ${PROMPT_COMMAND+x} && ${PROMPT_COMMAND@a} == *a* ]]; then

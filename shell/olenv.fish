@@ -220,7 +220,13 @@ function _olenv_load
     for name in _olenv_expires _olenv_renew _olenv_next _olenv_base
         string match -qr '^[0-9]+$' -- "$$name"; or set reset 1
     end
-    test $reset = 1; or return 0
+    if test $reset = 0
+        # Kept state from an older hook may lack what this one adds.
+        set -q _olenv_found; or set -g _olenv_found ''
+        set -q _olenv_gen; or set -g _olenv_gen ''
+        set -q _olenv_ok; or set -g _olenv_ok 0
+        return 0
+    end
     for name in (set --names | string match '_olenv_*')
         contains -- $name _olenv_bin _olenv_stamp _olenv_vars; or set -eg $name
     end

@@ -28,7 +28,7 @@
 _olenv_hook() {
     local gen=
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
-    { IFS= read -r gen <$_olenv_stamp } 2>/dev/null || :
+    [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <$_olenv_stamp || :
     [[ $gen == "$_olenv_gen" ]] || _olenv_gen=$gen _olenv_pwd= _olenv_file=.
     [[ $PWD == "$_olenv_pwd" ]] || _olenv_moved
     # Credentials held: renew them near expiry, and keep the minutes left current.
@@ -169,7 +169,11 @@ zmodload zsh/datetime  # EPOCHSECONDS, without a process
     [[ ${_olenv_active-} == [01] && ${_olenv_expires-} == <-> && ${_olenv_renew-} == <-> ]] ||
         reset=1
     [[ ${parameters[OLENV_MINUTES_LEFT]-} != *export* ]] || reset=1
-    ((reset)) || return 0
+    if ((!reset)); then
+        # Kept state from an older hook may lack what this one adds.
+        typeset -g _olenv_found=${_olenv_found-} _olenv_gen=${_olenv_gen-} _olenv_ok=${_olenv_ok-0}
+        return 0
+    fi
     for name in ${(k)parameters[(I)_olenv_*]}; do
         [[ $name == (_olenv_bin|_olenv_stamp|_olenv_vars) ]] || unset $name
     done

@@ -231,7 +231,8 @@ def test_the_agent_does_not_start_where_the_peer_cannot_be_checked(agent_env, on
     # Python here without SO_PEERCRED, as on a system that has none (glibc has no getpeereid).
     site = tmp_path / "site"
     site.mkdir()
-    (site / "sitecustomize.py").write_text("import socket\ndel socket.SO_PEERCRED\n")
+    (site / "sitecustomize.py").write_text("import _socket, socket\n"
+                                           "del _socket.SO_PEERCRED, socket.SO_PEERCRED\n")
     env = {**agent_env, "PYTHONPATH": str(site)}
     started = run_olenv(["agent", "start"], env)
     assert started.returncode == 1, started.stderr

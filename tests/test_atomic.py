@@ -3,9 +3,11 @@ on the temporary file) before the rename puts it in place, and the target itself
 opened for writing."""
 
 import re
+import stat
 import subprocess
 import sys
 
+import pytest
 from conftest import require
 
 WRITE = ("import sys; from pathlib import Path; from olenv import atomic; "
@@ -43,3 +45,32 @@ def test_the_directory_is_synced_after_the_rename(tmp_path):
     rename = next(i for i, call in enumerate(calls) if re.match(r"rename(at2?)?\(", call))
     assert any(re.match(rf"fsync\(\d+<{re.escape(str(tmp_path))}>\) = 0", call)
                for call in calls[rename:])
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o601, 0o640, 0o644, 0o400])
+def test_the_file_gets_the_mode_asked_for(tmp_path, mode):
+    from olenv import atomic
+
+    target = tmp_path / "file"
+    atomic.replace(target, b"data", mode)
+    assert stat.S_IMODE(target.stat().st_mode) == mode and target.read_bytes() == b"data"
+
+
+def test_the_default_mode_is_private(tmp_path):
+    from olenv import atomic
+
+    target = tmp_path / "file"
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+    atomic.replace(target, b"new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_failed_rename_leaves_no_temporary_file(tmp_path):
+    from olenv import atomic
+
+    target = tmp_path / "credentials"
+    (target / "inside").mkdir(parents=True)  # a non-empty directory: the rename fails
+    with pytest.raises(OSError):
+        atomic.replace(target, b"data", 0o640)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["credentials"]

@@ -100,3 +100,16 @@ def test_a_variable_olenv_does_not_own_is_left_alone(alice):
     assert (child["MY_PASSWORD"], child["GITHUB_TOKEN"], child["OLENV_AGENT_IDLE"]) == (
         "mine", "theirs", "60")
 
+
+
+@pytest.mark.parametrize("server", [False, True], ids=["exec", "exec --server"])
+def test_a_sub_shell_hands_over_no_onelogin_secret(alice, tmp_path, server):
+    # `olenv exec` with no command starts $SHELL: here a "shell" that dumps its environment.
+    shell = tmp_path / "dumping-shell"
+    shell.write_text(f"#!{sys.executable}\n{DUMP}")
+    shell.chmod(0o755)
+    alice["SHELL"] = str(shell)
+    seen = dumped(run_olenv(["exec", *(["--server"] if server else [])], alice))
+    assert_clean(seen["env"])
+    if server:
+        assert seen["served"]["AccessKeyId"].startswith("ASIA")

@@ -36,7 +36,7 @@ CASES = [
     (["exec", "-p", "dev", "--profile", "prod", "true"],
      "olenv exec: --profile is given twice (dev and prod): give it once"),
     (["exec", "-z", "abc", "--", "true"],
-     "olenv exec: -z/--duration 'abc' is not a whole number of seconds"),
+     "olenv exec: -z/--duration 'abc' is not a number of seconds"),
     (["login", "-l", "two"], "olenv login: -l/--loop 'two' is not a whole number"),
     (["login", "--time", "soon"], "olenv login: -t/--time 'soon' is not a number of minutes"),
     (["export", "--format", "yaml"],

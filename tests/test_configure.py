@@ -139,7 +139,8 @@ def test_a_bad_api_client_is_one_line_and_nothing_is_written(onelogin, env, home
     (["--yes", "-d", "evil.com"], "--onelogin-subdomain 'evil.com' is not a tenant name such as acme"),
     (["--yes", "-a", "12 3"], "--onelogin-app-id '12 3' is not digits"),
     (["--yes", "-u", "a\x1b]52;c;aGk=\x07b"],
-     "--onelogin-username 'a\\e]52;c;aGk=\\x07b' is not one word without spaces or control characters"),
+     "--onelogin-username 'a\\e]52;c;aGk=\\x07b' is not one word without spaces or control "
+     "characters"),
     (["--yes", "--aws-region", "eu-west"], "--aws-region 'eu-west' is not a region such as eu-west-1"),
     (["-d", "acme"], "no terminal to ask: pass the values as options with --yes"),
 ])

@@ -152,6 +152,9 @@ CASES = {
                                   "refused the session's keys (HTTP 400)", True),
     "endpoint sends no token": (lambda f, e: setattr(f, "body", b"<html>oops</html>"), 1,
                                 "sent no sign-in token", True),
+    "endpoint sends a huge reply": (lambda f, e: setattr(
+        f, "body", b'{"SigninToken": "' + b"a" * (8 << 20) + b'"}'), 1,
+        "sent a reply of more than 64 KiB: not AWS's (a proxy?)", True),
     "endpoint down": (lambda f, e: e.update(
         OLENV_FEDERATION_URL=f"http://127.0.0.1:{closed_port()}/federation"), 1,
         "cannot reach the AWS federation endpoint", True),
@@ -239,7 +242,7 @@ def test_where_no_browser_can_open_the_url_is_printed(name, alice, federation, t
     ({"BROWSER": "w3m", "SSH_TTY": "/dev/pts/1"}, "linux", True, ["w3m", "%s"]),
     ({"BROWSER": "lynx"}, "linux", False, "lynx is a text-mode browser"),
     ({"BROWSER": "missing"}, "darwin", True, "BROWSER=missing names no program"),
-    ({"BROWSER": "bad\x1b]52;c;x\x07"}, "linux", True, r"BROWSER=bad\x1b]52;c;x\x07 names"),
+    ({"BROWSER": "bad\x1b]52;c;x\x07"}, "linux", True, r"BROWSER=bad\e]52;c;x\x07 names"),
     ({}, "linux", True, "there is no display"),
     ({"SSH_CLIENT": "10.0.0.2 5 22", "DISPLAY": "localhost:10"}, "linux", True, "SSH session"),
     ({"SSH_CONNECTION": "x"}, "darwin", True, "SSH session"),
@@ -360,3 +363,82 @@ def test_as_root_without_proc_the_browser_is_handed_a_private_page(alice, federa
     assert status == "303" and query(location)["SigninToken"] in federation.tokens
     assert not os.path.exists(page[7:]) and not os.path.exists(os.path.dirname(page[7:]))
     assert "opened the AWS console as" in result.stderr
+
+
+# A text browser: it fetches the page, then stays on the terminal until the user quits.
+TEXT_BROWSER = """\
+import sys, urllib.error, urllib.request
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    urllib.request.build_opener(Stay).open(sys.argv[1], timeout=10)
+except urllib.error.HTTPError as reply:
+    print("location:", reply.code)
+sys.stdout.write("press q to quit> ")
+sys.stdout.flush()
+sys.stdin.readline()
+print("quit")
+"""
+
+
+def test_at_a_terminal_a_text_browser_is_waited_for_until_it_quits(alice, tmp_path):
+    import pexpect
+
+    lynx = tmp_path / "lynx"
+    lynx.write_text(f"#!{sys.executable}\n{TEXT_BROWSER}")
+    lynx.chmod(0o755)
+    alice["BROWSER"] = str(lynx)
+    child = pexpect.spawn(OLENV[0], [*OLENV[1:], "console"], env=alice, timeout=30,
+                          encoding="utf-8")
+    child.expect("location: 303")
+    child.expect("press q to quit> ")
+    assert child.isalive()  # olenv waits for the browser, which holds the terminal
+    child.sendline("q")
+    child.expect("quit")
+    child.expect("opened the AWS console as")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("argv, line", [
+    (["true", "%s"], "the browser did not open the sign-in page within 1 s"),
+    (["false", "%s"], "the browser false failed (exit 1)"),
+    (["/nonexistent/browser", "%s"], "cannot run the browser /nonexistent/browser"),
+])
+def test_a_browser_that_never_comes_is_not_waited_for_for_ever(argv, line):
+    import time
+
+    from olenv.console import Browser, open_in_browser
+    from olenv.errors import OlenvError
+
+    started = time.monotonic()
+    with pytest.raises(OlenvError) as raised:
+        open_in_browser("https://signin.aws.amazon.com/federation?x", Browser(argv[0], argv),
+                        wait=1)
+    assert line in str(raised.value) and "try olenv console --print" in str(raised.value)
+    assert time.monotonic() - started < 30
+
+
+# Opens a connection that says nothing and keeps it, then fetches the page.
+SILENT_FIRST = """\
+import socket, sys, urllib.error, urllib.parse, urllib.request
+where = urllib.parse.urlsplit(sys.argv[1])
+silent = socket.create_connection((where.hostname, where.port))
+class Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None
+try:
+    urllib.request.build_opener(Stay).open(sys.argv[1], timeout=30)
+except urllib.error.HTTPError as reply:
+    sys.exit(0 if reply.code == 303 else 1)
+"""
+
+
+def test_a_connection_that_says_nothing_does_not_hold_the_page():
+    from olenv.console import Browser, open_in_browser
+
+    argv = [sys.executable, "-c", SILENT_FIRST, "%s"]
+    open_in_browser("https://signin.aws.amazon.com/federation?x", Browser(argv[0], argv),
+                    wait=30)  # returns once the browser took the page

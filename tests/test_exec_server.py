@@ -215,6 +215,9 @@ def test_a_botocore_job_runs_through_a_failing_renewal_without_an_error(alice, o
     assert "retrying, the current ones last until" in err
     # Renewal attempts, not requests, cost sign-ins.
     assert onelogin.count("saml_assertion") < 20 < seen["calls"]
+    print(f"botocore job: {seen['ran']:.0f} s, {seen['calls']} calls, {len(seen['errors'])} "
+          f"errors, {seen['keys']} keys; OneLogin saml_assertion requests: "
+          f"{onelogin.count('saml_assertion')} (10 answered 503)")
 
 
 def test_a_renewal_that_needs_a_person_and_has_no_terminal_says_so_once(alice, onelogin,
@@ -286,3 +289,39 @@ def test_retries_back_off_but_never_sleep_past_the_end(failures, left, waits):
     from olenv.server.renewal import pause
 
     assert pause(failures, left) == waits
+
+
+def test_a_password_typed_at_the_start_serves_every_renewal(alice, onelogin, short_keys):
+    import pexpect
+
+    alice.pop("OLENV_PASSWORD")
+    child = pexpect.spawn(OLENV[0], [*OLENV[1:], "exec", "--server", "--", sys.executable, "-c",
+                                     WATCH, str(SHORT * 1.6), "0.25"],
+                          env=alice, timeout=60, encoding="utf-8")
+    child.expect("[Pp]assword")
+    child.sendline(PASSWORD)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    seen = json.loads(child.before.strip().splitlines()[-1])
+    assert len({s["AccessKeyId"] for s in seen}) >= 2 and all(s["status"] == 200 for s in seen)
+    assert onelogin.count("saml_assertion") >= 2
+    assert onelogin.users["alice@example.com"].passwords_seen == onelogin.count("saml_assertion")
+
+
+def test_requests_are_answered_at_once_while_a_renewal_hangs(alice, onelogin, short_keys):
+    """OneLogin accepts the renewal's request and never answers: the server goes on
+    answering from the keys in service, at once, until they end."""
+    from fakes.faults import FaultyFront
+
+    short_keys.lifetime = 10
+    with FaultyFront(onelogin.url) as front:
+        alice["OLENV_ONELOGIN_URL"] = front.url
+        front.fail_next("saml_assertion", "stall", times=5, after=1)  # the start gets through
+        seen, stderr = watch(alice, 9, 0.2)
+    assert onelogin.count("saml_assertion") == 1 and front.count("saml_assertion") >= 2
+    end = parse_iso(seen[0]["Expiration"])
+    during = [s for s in seen if s["at"] < end - 0.5]
+    assert len(during) >= 20 and all(s["status"] == 200 for s in during)
+    # Bounds for a loaded machine, far below botocore's 2 s read timeout of old.
+    assert max(s["took"] for s in during) < 1.0, sorted(s["took"] for s in during)[-3:]

@@ -110,3 +110,17 @@ def test_unset_for_the_detected_shell(tmp_path):
                    "bash": ["bash", "--norc", "-c", f"{OLENV_LINE} export --unset; true"]}[shell]
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
         assert done.stdout.splitlines()[0] == expected
+
+
+@pytest.mark.parametrize("extra, named", [(["-p", "dev"], "--profile"), (["--format", "json"], "--format"),
+                                          (["--olenv-file", "x"], "--olenv-file")])
+def test_unset_with_an_option_of_a_sign_in_is_refused(tmp_path, extra, named):
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "OLENV_AGENT": "off"}
+    done = run_olenv(["export", "--unset", *extra], env)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"olenv export: --unset signs in to nothing: leave out {named}\n"
+
+
+def test_the_help_names_unset(tmp_path):
+    done = run_olenv(["export", "--help"], {"PATH": os.environ["PATH"], "HOME": str(tmp_path)})
+    assert "olenv export --unset [--shell=SHELL]" in done.stdout and "  --unset  " in done.stdout

@@ -59,3 +59,19 @@ def test_a_hit_run_by_a_shell_imports_only_what_it_needs(agent_env):  # noqa: F8
     assert "olenv: 111111111111" in hit.stdout  # the agent answered
     extra = imported(hit.stdout) - imported(floor.stderr)
     assert extra <= HIT_MODULES, extra - HIT_MODULES
+
+
+def test_the_launcher_imports_only_olenv_and_sys():
+    # pip's console script would import `re` (≈5 ms) before olenv could answer.
+    import ast
+    from pathlib import Path
+
+    launcher = Path(__file__).resolve().parent.parent / "bin" / "olenv"
+    tree = ast.parse(launcher.read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported == {"sys", "olenv.cli"}
+    result = subprocess.run([sys.executable, str(launcher), "--version"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and result.stdout.startswith("olenv ")

@@ -13,6 +13,7 @@ from fakes.saml import role_value
 
 SHELLS = ["bash", "zsh", "fish"]
 PROMPT = "@@P@@ "
+OLENV_LINE = " ".join(map(shlex.quote, OLENV))
 ACCOUNT = "111111111111"
 SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
@@ -509,3 +510,24 @@ def test_inherited_hook_state_is_never_run_nor_kept(world, tmp_path, kind):
         if sh.child.isalive():
             sh.child.close(force=True)
     assert ran() == []
+
+
+@pytest.mark.parametrize("kind, strict", FAILING)
+def test_loading_the_hook_again_keeps_this_shells_own_state(shell, world, tmp_path, kind, strict):
+    # A re-read rc file: the hook is added once, and the state it holds is its own, kept.
+    sh = shell(kind, pre=strict)
+    sh.run("set -gx AWS_REGION mine" if kind == "fish" else "export AWS_REGION=mine")
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    held = sh.value("AWS_ACCESS_KEY_ID")
+    again = f"{OLENV_LINE} hook fish | source" if kind == "fish" else HOOK_LINE[kind].replace(
+        "olenv", OLENV_LINE, 1)
+    assert sh.run(again) == "" and sh.run(again) == ""
+    assert sh.run("true") == "" and sh.value("AWS_ACCESS_KEY_ID") == held
+    hooks = {"bash": "printf '<%s>' \"${PROMPT_COMMAND[*]}\"",
+             "zsh": "printf '<%s>' \"$precmd_functions $chpwd_functions\"",
+             "fish": "functions --handlers-type variable | string match -q '*_olenv_hook*'; "
+                     "and echo '<_olenv_hook>'"}[kind]
+    assert re.search(r"<(.*)>", sh.run(hooks)).group(1).count("_olenv_hook") == (
+        2 if kind == "zsh" else 1)
+    assert sh.cd(tmp_path) == "" and sh.value("AWS_REGION") == "mine"
+    sh.close()

@@ -78,7 +78,9 @@ def test_an_account_alias_and_a_profile_from_a_nasty_directory(alice, home, tmp_
     for name in ("onelogin.aws.json", "onelogin.sdk.json"):
         (folder / name).write_bytes((home / ".onelogin" / name).read_bytes())
     (folder / "onelogin.sdk.json").chmod(0o600)
-    # From the directory itself (settings found in the current directory)...
+    # From the directory itself (settings found in the current directory, once allowed)...
+    for name in ("accounts.yaml", "onelogin.aws.json", "onelogin.sdk.json"):
+        assert run_olenv(["allow", str(folder / name)], alice).returncode == 0
     profile, _, _ = run_in_shell(shell, alice, folder, "--shell", shell)
     assert profile.decode() == alias
     # ...and through -c DIR, with the profile taken from the file.

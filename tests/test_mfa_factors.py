@@ -20,7 +20,7 @@ from test_onelogin import (
 
 from olenv.errors import SignInError, UsageError
 from olenv.onelogin.mfa import PUSH_TIMEOUT
-from olenv.onelogin.mfa.push import PushFactor
+from olenv.onelogin.mfa.push import PushFactor, VoiceFactor
 from olenv.onelogin.replies import Device
 from olenv.onelogin.signin import SignInRequest, sign_in
 from olenv.settings import Settings
@@ -78,7 +78,8 @@ def test_voice_rings_once_then_is_polled(fake, version):
     bodies = verify_bodies(fake)
     assert [b["do_not_notify"] for b in bodies] == [False, True, True, True]
     assert all("otp_token" not in b for b in bodies)
-    assert "Calling OneLogin Voice (4444444): answer it and follow the voice" in terminal.said
+    assert terminal.said == ["Calling OneLogin Voice (4444444): answer it and do as it says",
+                             "Waiting for the call to be answered"]  # the spinner's text
 
 
 def test_a_voice_call_never_answered_ends_in_one_line(fake):
@@ -180,7 +181,10 @@ def test_mfa_required_with_no_device_enrolled(fake):
 
 def test_push_polls_are_spaced_by_the_interval(fake):
     fake.add_user(USER, PASSWORD, devices=[PUSH], push_after=3)
-    sign_in(client_for(fake), request_for(fake, push_interval=0.2), quiet())
+    terminal = quiet()
+    sign_in(client_for(fake), request_for(fake, push_interval=0.2), terminal)
+    assert terminal.said == ["Push sent to OneLogin Protect: approve it on your phone",
+                             "Waiting for the approval"]  # the spinner's text
     times = [r.at for r in fake.requests if r.path.endswith("/verify_factor")]
     assert len(times) == 5  # the trigger, then four polls
     gaps = [b - a for a, b in itertools.pairwise(times)]
@@ -188,10 +192,32 @@ def test_push_polls_are_spaced_by_the_interval(fake):
     assert min(gaps) >= 0.18, gaps
 
 
-def test_the_push_timeout_is_90_s_by_default():
+def test_no_poll_goes_out_once_the_timeout_would_pass(fake):
+    user = fake.add_user(USER, PASSWORD, devices=[PUSH], push="never")
+    with pytest.raises(SignInError, match="not approved within 0.5 s"):
+        sign_in(client_for(fake), request_for(fake, push_interval=0.2, push_timeout=0.5),
+                quiet())
+    # Each poll waits an interval first and must end before the timeout: at most two.
+    assert 1 <= fake.count("/verify_factor") - user.pushes_sent <= 2
+
+
+def test_the_push_timeout_is_90_s_and_the_interval_2_s_by_default():
     assert PUSH_TIMEOUT == 90.0
     assert PushFactor().timeout == SignInRequest("u", "p", "1", "d").push_timeout == 90.0
     assert Settings("https://x", "id", "secret").push_timeout == 90.0
+    assert PushFactor().interval == VoiceFactor().interval == 2.0
+    assert SignInRequest("u", "p", "1", "d").push_interval == 2.0
+
+
+@pytest.mark.parametrize("device, name", [(PUSH, "OneLogin Protect"), (VOICE, "OneLogin Voice")])
+def test_a_poll_answered_with_mfa_required_again_ends_in_one_line(fake, device, name):
+    fake.add_user(USER, PASSWORD, devices=[device])
+    fake.fail_next("/verify_factor", 200, after=1, body={
+        "state_token": "another", "message": "MFA is required for this user",
+        "devices": [device]})
+    with pytest.raises(SignInError) as error:
+        sign_in(client_for(fake), request_for(fake), quiet())
+    assert str(error.value) == f"OneLogin answered the {name} approval with MFA required again"
 
 
 def test_after_a_push_timeout_the_code_goes_on_the_same_state_token(fake):
@@ -247,3 +273,24 @@ def test_terminal_webauthn_is_one_line_and_no_prompt(fake):
     assert rest.strip() == ("olenv: the MFA device WebAuthn (5555555) cannot be used from a "
                             "terminal; this user has no other MFA device olenv can use")
     assert fake.count("/verify_factor") == 0
+
+
+def test_a_wrong_otp_for_a_push_device_is_asked_again_without_a_push(fake):
+    user = fake.add_user(USER, PASSWORD, devices=[PUSH])
+    terminal = Script("123456")
+    assert sign_in(client_for(fake), request_for(fake, otp="000000"), terminal) \
+        == user.assertions[-1]
+    assert terminal.prompts == ["OTP code for OneLogin Protect: "]
+    assert user.pushes_sent == 0 and user.otp_tokens_seen == ["000000", "123456"]
+
+
+def test_a_hostile_device_type_reaches_the_terminal_as_plain_text(fake):
+    hostile = {"device_id": "9\x1b[2J", "device_type": "Google Authenticator\x1b]52;c;b3duZWQ=\x07\n"
+               "olenv: forged line" + "x" * 500}
+    user = fake.add_user(USER, PASSWORD, devices=[hostile, OTP])
+    terminal = Script("0", "123456")
+    assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
+    shown = terminal.menus[0] + terminal.prompts[1:] + terminal.said
+    assert shown and not any(ch < " " or ch == "\x7f" for line in shown for ch in line)
+    assert all(len(line) < 120 for line in shown)
+    assert terminal.menus[0][0].startswith("Google Authenticator\\e]52;c;b3duZWQ=\\x07 olenv: ")

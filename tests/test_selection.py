@@ -81,7 +81,7 @@ def test_login_writes_any_section_but_says_it_is_no_profile(alice, home):
     result = run_olenv(["login", "-p", "scratch", "--aws-account-id", "111111111111"], alice)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0] == (
-        f"olenv: no profile 'scratch' in {AWS_FILE.format(home=home)} known profiles: "
+        f"olenv: no profile 'scratch' in {AWS_FILE.format(home=home)}; known profiles: "
         "Sandbox, dev, prod-ro; writing section 'scratch' all the same")
     assert "[scratch]" in (home / ".aws" / "credentials").read_text()
     quiet = run_olenv(["login", "-p", "dev"], alice)

@@ -1,5 +1,7 @@
 """Settings files found in a working tree (a cloned repository) count only once allowed;
-those in the folders the user chose (~/.onelogin, -c DIR) must be the user's alone."""
+those in the folders the user chose (~/.onelogin, -c DIR) must be the user's alone.
+
+The tests named test_as_root_* play another local user (chown, setpriv as nobody)."""
 
 import json
 import os
@@ -141,7 +143,7 @@ def test_a_settings_file_others_can_write_is_refused(alice, onelogin, home, mode
     assert sdk.stat().st_mode & 0o777 == mode  # refused, never changed
 
 
-def test_a_settings_file_of_another_user_is_refused(alice, onelogin, home):
+def test_as_root_a_settings_file_of_another_user_is_refused(alice, onelogin, home):
     aws = home / ".onelogin" / "onelogin.aws.json"
     os.chown(aws, NOBODY, NOBODY)
     result = run_olenv(["credential-process"], alice)
@@ -169,7 +171,7 @@ def shared():
     shutil.rmtree(base)
 
 
-def test_another_user_plants_settings_in_a_shared_folder(alice, onelogin, shared):
+def test_as_root_another_user_plants_settings_in_a_shared_folder(alice, onelogin, shared):
     planted = as_nobody("sh", "-c", f"printf '%s' '{json.dumps(THEIR_SDK)}' "
                         f"> {shared}/onelogin.sdk.json")
     assert planted.returncode == 0, planted.stderr

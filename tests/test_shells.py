@@ -2,6 +2,7 @@
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -264,3 +265,84 @@ def test_detect_falls_back_to_the_login_shell_then_sh(login, expected):
     wrappers = ["timeout", "60"] * (shells._ANCESTORS + 1)
     command = [*wrappers, sys.executable, "-c", DETECT]
     assert detect_under(command, {"SHELL": login} if login else {})[0] == expected
+
+
+# --- where the process names come from: /proc, else ps ------------------------------------
+
+def test_from_proc_reads_the_name_and_the_parent(tmp_path):
+    from olenv.shells import processes
+
+    with open("/proc/self/comm") as comm:
+        assert processes.from_proc(os.getpid()) == (comm.read().strip(), os.getppid())
+    # A name with spaces and parentheses, as /proc/PID/stat writes it unescaped.
+    odd = tmp_path / "a) b (c"
+    odd.write_bytes(Path(shutil.which("sleep")).read_bytes())
+    odd.chmod(0o755)
+    child = subprocess.Popen([str(odd), "60"])
+    try:
+        assert processes.from_proc(child.pid) == ("a) b (c", os.getpid())
+        assert processes.from_ps()(child.pid) == ("a) b (c", os.getpid())
+    finally:
+        child.kill()
+        child.wait()
+    assert processes.from_proc(child.pid) is None  # gone
+    assert processes.from_proc(-1) is None
+
+
+def test_from_ps_agrees_with_proc():
+    from olenv.shells import processes
+
+    lookup = processes.from_ps()
+    for pid in (os.getpid(), os.getppid()):
+        assert lookup(pid) == processes.from_proc(pid)
+    assert lookup(2**22 + 1) is None
+
+
+PS_DETECT = ("import sys; from olenv import shells; from olenv.shells import processes; "
+             "print(shells._running_shell(processes.from_ps()).name, 'psutil' in sys.modules)")
+
+
+@pytest.mark.parametrize("shell, expected", [
+    ("bash", "bash"), ("zsh", "zsh"), ("fish", "fish"), ("dash", "sh"),
+])
+def test_detect_through_ps_names_the_parent_shell(shell, expected):
+    command = f"timeout 60 {shlex.quote(sys.executable)} -c {shlex.quote(PS_DETECT)}; true"
+    assert detect_under([shell, "-c", command], {}) == [expected, "False"]
+
+
+# ps for a machine without /proc, as the BSDs' and macOS's ps answer: every process, from
+# what this test knows (the shell's pid, passed down; olenv's pid, ps's parent).
+FAKE_PS = '#!/bin/sh\nprintf "%s 1 /bin/bash\\n%s %s python3\\n" "$T_SHELL" "$PPID" "$T_SHELL"\n'
+
+
+@pytest.mark.parametrize("fake_ps", [True, False], ids=["ps-answers", "ps-fails-too"])
+def test_olenv_export_on_a_machine_without_proc_as_root(onelogin, env, tmp_path, fake_ps):
+    # A mount namespace with an empty tmpfs over /proc: olenv finds the shell through ps
+    # (here a stand-in, since Linux's own ps needs /proc), or else by $SHELL; never psutil.
+    if os.geteuid() != 0:
+        pytest.skip("needs root, for unshare -m")
+    from conftest import OLENV
+    from fakes.saml import role_value
+
+    onelogin.add_user("alice@example.com", "pw", roles=[role_value("123456789012", "Admin")])
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if fake_ps:
+        (bin_dir / "ps").write_text(FAKE_PS)
+        (bin_dir / "ps").chmod(0o755)
+    line = ("export T_SHELL=$$; [ ! -e /proc/self ] || exit 9; "
+            f"{' '.join(map(shlex.quote, OLENV))} export -p dev; true")
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", 'mount -t tmpfs none /proc && exec bash -c "$1"', "sh", line],
+        env={**env, "OLENV_PASSWORD": "pw", "SHELL": "/usr/bin/fish", "PYTHONPROFILEIMPORTTIME": "1",
+             "PATH": f"{bin_dir}:{env['PATH']}"},
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr[-2000:]
+    first = done.stdout.splitlines()[0]
+    # With ps, the parent bash; without any source, the login shell, fish.
+    assert first.startswith("export AWS_ACCESS_KEY_ID=" if fake_ps else "set -gx AWS_ACCESS_KEY_ID ")
+    notices = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert len(notices) == 1 and notices[0].startswith("olenv: dev (123456789012/Admin")
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "psutil" not in imported

@@ -62,7 +62,7 @@ def test_twenty_callers_make_one_sign_in(onelogin, agent_env, agent):
 def test_twenty_callers_make_one_push(onelogin, agent_env):
     user = onelogin.add_user("alice@example.com", PASSWORD, devices=[FakeOneLogin.PUSH],
                              push_after=3)
-    keys = access_keys(all_at_once(agent_env, CALLERS, "--push-interval", "0.2"))
+    keys = access_keys(all_at_once(agent_env, CALLERS, "--push-interval", "1"))
     assert (onelogin.count("saml_assertion"), user.pushes_sent) == (1, 1)
     assert len(keys) == 1
 
@@ -94,8 +94,8 @@ def test_killing_the_agent_with_twenty_calls_in_flight_costs_one_sign_in(onelogi
 def test_a_denied_push_is_one_push_and_every_caller_says_why(onelogin, agent_env):
     # Denied after a few polls: by then every caller waits for the first one.
     user = onelogin.add_user("alice@example.com", PASSWORD, devices=[FakeOneLogin.PUSH],
-                             push="deny", push_after=8)
-    results = all_at_once(agent_env, CALLERS, "--push-interval", "0.25")
+                             push="deny", push_after=3)
+    results = all_at_once(agent_env, CALLERS, "--push-interval", "1")
     assert (onelogin.count("saml_assertion"), user.pushes_sent) == (1, 1)
     for status, out, err in results:
         assert (status, out) == (1, ""), err

@@ -8,6 +8,8 @@ import time
 import pytest
 from conftest import run_olenv
 from fakes.sts import FaultySTS
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @pytest.fixture
@@ -183,17 +185,36 @@ def test_broken_shared_aws_files_do_not_fail_the_sign_in(alice, home, broken):
     assert json.loads(result.stdout)["AccessKeyId"].startswith("ASIA")
 
 def test_the_client_is_built_in_the_background_before_it_is_needed(tmp_path):
-    # While OneLogin answers, boto3 is imported and the client built, for the region
+    # While OneLogin answers, botocore is imported and the client built, for the region
     # settings name; the main thread then takes that very client.
     script = ("import sys, threading\n"
               "from olenv import sts\n"
               "sts.warm_up('eu-central-1')\n"
               "sts._warm.join()\n"
               "built = sts._clients['eu-central-1']\n"
-              "assert 'boto3' in sys.modules and built.meta.region_name == 'eu-central-1'\n"
+              "assert 'botocore.client' in sys.modules and 'boto3' not in sys.modules\n"
+              "assert built.meta.region_name == 'eu-central-1'\n"
               "assert sts.client('eu-central-1') is built\n"
               "assert sts.client('us-east-1') is not built\n"
               "assert sts.client('us-east-1').meta.region_name == 'us-east-1'\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=120, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
+
+
+@given(st.dictionaries(st.text(min_size=1), st.text() | st.text("ABCXYZabcxyz0129+/=", min_size=1)
+                       | st.integers(), max_size=6))
+def test_the_form_body_is_the_one_botocore_writes(data):
+    from urllib.parse import urlencode
+
+    from olenv import sts as olenv_sts
+
+    class Request:
+        pass
+
+    request = Request()
+    request.data = dict(data)
+    olenv_sts._form_body(request)
+    expected = urlencode([tuple(v.encode() if isinstance(v, str) else v for v in item)
+                          for item in data.items()], doseq=True)
+    assert request.data == expected

@@ -205,7 +205,7 @@ def test_hook_and_completion_sources_are_valid(env, shell, check):
         assert (checked.returncode, checked.stderr) == (0, "")
 
 
-def test_another_user_cannot_plant_session_trust(alice, tree, shared):  # noqa: F811
+def test_as_root_another_user_cannot_plant_session_trust(alice, tree, shared):  # noqa: F811
     alice.pop("XDG_RUNTIME_DIR")
     alice["TMPDIR"] = shared
     folder = f"{shared}/olenv-{os.getuid()}-{allowdirs.boot_key()}"
@@ -248,14 +248,22 @@ def peak_kib(argv, env, cwd=None) -> tuple[int, str]:
     return int(done.stdout), done.stderr
 
 
-@pytest.mark.parametrize("owner", ["mine", "another user's"])
-def test_a_huge_olenv_planted_above_is_never_read(alice, shared, owner):  # noqa: F811
-    big = os.path.join(shared, ".olenv")
+def test_a_huge_olenv_above_is_never_read(alice, tmp_path):
+    huge_olenv_above(alice, str(tmp_path), "mine")
+
+
+def test_as_root_a_huge_olenv_another_user_planted_is_never_read(alice, shared):  # noqa: F811
+    huge_olenv_above(alice, shared, "another user's")
+
+
+def huge_olenv_above(alice, above: str, owner: str) -> None:
+    """An 8 GiB .olenv in a directory above the tree; the hook's cd, then olenv itself."""
+    big = os.path.join(above, ".olenv")
     with open(big, "wb") as file:
         file.truncate(BIG)  # sparse: 8 GiB that take no disk
     if owner != "mine":
         os.chown(big, NOBODY, NOBODY)
-    below = os.path.join(shared, "project", "sub")
+    below = os.path.join(above, "project", "sub")
     os.makedirs(below)
     reason = ("is 8589934592 bytes: olenv reads such a file only up to 64 KiB" if owner == "mine"
               else f"belongs to uid {NOBODY} (nobody), not to you or root")
@@ -271,7 +279,7 @@ def test_a_huge_olenv_planted_above_is_never_read(alice, shared, owner):  # noqa
     assert olenv(["allow", below], alice)[0] == 2
 
 
-def test_another_users_olenv_is_refused(alice, shared):  # noqa: F811
+def test_as_root_another_users_olenv_is_refused(alice, shared):  # noqa: F811
     sub = os.path.join(shared, "sub")
     planted = as_nobody("sh", "-c", f"mkdir {sub} && echo 'profile: prod' > {shared}/.olenv")
     assert planted.returncode == 0, planted.stderr

@@ -116,11 +116,18 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
 
     agent = AgentSession() if client.wanted(bool(args.get("--no-agent"))) else None
     key, fast = keys.session_key(settings), keys.fast_key(keys.selecting(args))
-    if agent and not fresh:
+
+    def held_session() -> Credentials | None:
         held, picked = agent.lookup(key, fast, min_ttl)
+        if held and picked and not args.get("--quiet"):
+            from olenv.cli.selection import remembered
+
+            terminal.say(remembered(held.profile, held.account_id, held.role_name))
+        return held
+
+    if agent and not fresh:
+        held = held_session()
         if held:
-            if picked and not args.get("--quiet"):
-                terminal.say(remembered(held.profile, held.account_id, held.role_name))
             return held
 
     watch = MenuWatch(terminal)
@@ -141,15 +148,7 @@ def obtain(settings, terminal, args, min_ttl: float, fresh: bool = False,
                          settings.username or "this user") as waited:
         # Asked again even by a caller that did not wait: the one it missed may have
         # finished just before it took the lock.
-        held = agent.lookup(key, fast, min_ttl)[0] if waited or not fresh else None
-        return held or sign_in()
-
-
-def remembered(profile: str, account: str, role: str) -> str:
-    """The notice of a session whose role a person picked from the menu earlier: never
-    taken silently (the fast path says the same)."""
-    return (f"olenv: {profile} ({account}/{role}), picked from the role menu earlier; "
-            "--pick shows the menu again")
+        return (held_session() if waited or not fresh else None) or sign_in()
 
 
 class MenuWatch:

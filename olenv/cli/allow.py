@@ -23,11 +23,13 @@ working tree chooses where your password goes: allowing it shows what it decides
 An edited file is refused again until it is allowed again.
 
 Options:
-  --session                           Only until you log out.
+  --session                           Only until you log out (without XDG_RUNTIME_DIR:
+                                      until the machine restarts).
 {options.PLAIN}
 
 Environment:
   XDG_DATA_HOME         Where the allow list lives (default: ~/.local/share), in olenv/.
+  XDG_RUNTIME_DIR       Where --session keeps it (else a private per-boot directory in /tmp).
 
 Examples:
   olenv allow

@@ -15,10 +15,11 @@ Usage:
   olenv console [options]
 
 Options:
-{options.SIGNING_IN}
   --destination=WHERE                 A service (s3, ec2...) or an https console URL
                                       (default: the console home of the region).
   --print                             Print the sign-in URL instead of opening it.
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}

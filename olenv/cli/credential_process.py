@@ -13,6 +13,7 @@ Usage:
 
 Options:
 {options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}

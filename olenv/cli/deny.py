@@ -6,7 +6,8 @@ from olenv import dotolenv, trust
 from olenv.cli import options
 
 USAGE = f"""\
-olenv deny: withdraw the trust in a .olenv (default: the nearest one, here or above).
+olenv deny: withdraw the trust in a .olenv or a settings file (default: the nearest
+.olenv, here or above).
 
 Usage:
   olenv deny [options] [<path>]
@@ -20,6 +21,7 @@ Environment:
 Examples:
   olenv deny
   olenv deny ~/src/project
+  olenv deny ./onelogin.sdk.json
 """
 
 

@@ -24,11 +24,12 @@ own (`--` still works). With no command, exec starts $SHELL (else /bin/sh) holdi
 credentials; `exit` leaves it. Inside an olenv shell, exec replaces its credentials.
 
 Options:
-{options.SIGNING_IN}
   --server                            Serve credentials to the command on 127.0.0.1
                                       (AWS_CONTAINER_CREDENTIALS_FULL_URI), renewed as they
                                       near expiry, instead of setting the keys.
   --force                             Accepted for older scripts: nesting needs it no more.
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}
@@ -60,7 +61,8 @@ def _subshell(terminal: Terminal, credentials) -> list[str]:
     """No command: $SHELL (else /bin/sh), after one line saying what it holds. Not
     --quiet's to hide: the person must know this shell differs from the last."""
     shell = os.environ.get("SHELL") or "/bin/sh"
-    terminal.say(f"olenv: starting {shell} with {credentials.profile} "
+    terminal.say(f"olenv: starting {selection.shown(shell)} with "
+                 f"{selection.shown(credentials.profile)} "
                  f"({credentials.account_id}/{credentials.role_name}, "
                  f"{credentials.minutes_left()} min left); `exit` leaves it")
     return [shell]
@@ -82,10 +84,18 @@ def _serve(args, terminal: Terminal, settings, command: list[str]) -> int:
     """The command gets a credential server, not keys: they are renewed in the background,
     through the agent or a new sign-in, from --min-ttl (at most half their life) before
     they end."""
+    from olenv.agent import session
     from olenv.server import child
 
     ttl = min_ttl(args, EXEC_MIN_TTL)
     credentials = sign_in(args, terminal, ttl, settings=settings)
     switching(args, terminal, credentials, os.environ)
     command = command or _subshell(terminal, credentials)
-    return child.run(command, credentials, lambda: sign_in(args, terminal, ttl), ttl)
+    # Renewals keep the start's settings (a password typed then serves them all) and take
+    # the same role again, never the menu.
+    settings.aws_account_id, settings.aws_role_name = credentials.account_id, credentials.role_name
+
+    def renew():
+        return session.obtain(settings, terminal, args, ttl)
+
+    return child.run(command, credentials, renew, ttl)

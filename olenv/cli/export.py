@@ -14,12 +14,12 @@ olenv export: print shell code (or dotenv, or JSON) that sets the role's credent
 
 Usage:
   olenv export [options]
+  olenv export --unset [--shell=SHELL]
 
 The code first unsets every variable olenv manages, so nothing stale is left. Run at
 a terminal, it refuses to print the keys there unless --force is given.
 
 Options:
-{options.SIGNING_IN}
   --shell=SHELL                       The shell to write for: bash, zsh, fish or sh
                                       (default: detected from the parent process).
   --format=FORMAT                     What to print [choices: env, dotenv, json]
@@ -27,8 +27,10 @@ Options:
   --force                             Print the keys even to a terminal.
   --olenv-file=FILE                   Take the profile and role from this .olenv, only if
                                       you allowed it (the prompt hook's call).
-  --unset                             Print code that removes every variable olenv sets, and
-                                      nothing else (no sign-in).
+  --unset                             Print code that removes every variable olenv sets,
+                                      and nothing else: no sign-in.
+{options.SIGNING_IN}
+{options.GENERAL}
 
 Environment:
 {options.SIGNING_IN_ENV}
@@ -43,7 +45,7 @@ Examples:
 
 def run(args) -> int:
     if args.get("--unset"):
-        return _unset(args["--shell"])
+        return _unset(args)
     fmt = args["--format"] or "env"
     if fmt not in handover.FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose {', '.join(handover.FORMATS)}")
@@ -69,11 +71,20 @@ def run(args) -> int:
     return 0
 
 
-def _unset(shell: str | None) -> int:
+# What --unset goes with: the rest choose or steer a sign-in it does not make.
+_WITH_UNSET = ("--unset", "--shell", "--quiet", "--debug", "--force")
+
+
+def _unset(args) -> int:
     """Code that removes every managed variable: no sign-in, no settings, no secret.
     The prompt hook's own state (_olenv_*, OLENV_MINUTES_LEFT) is not olenv's to touch here."""
     from olenv import shells
+    from olenv.cli.parse import CommandLineError
     from olenv.credentials import MANAGED
 
-    sys.stdout.write(shells.detect(shell).export(dict.fromkeys(MANAGED)))
+    given = [key for key, value in args.items() if key.startswith("-") and value
+             and key not in _WITH_UNSET]
+    if given:
+        raise CommandLineError("export", f"--unset signs in to nothing: leave out {given[0]}")
+    sys.stdout.write(shells.detect(args["--shell"]).export(dict.fromkeys(MANAGED)))
     return 0

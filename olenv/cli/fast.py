@@ -104,9 +104,10 @@ def answer(command: str, options: dict, words: list[str]) -> int | None:
     if not reply or not reply.get("ok") or not reply.get("found"):
         return None
     if reply.get("picked") and not options.get("--quiet"):
+        from olenv.cli.selection import remembered
+
         who = reply["who"]
-        _say(f"olenv: {who['OLENV_PROFILE']} ({who['OLENV_ACCOUNT_ID']}/{who['OLENV_ROLE']}), "
-             "picked from the role menu earlier; --pick shows the menu again")
+        _say(remembered(who["OLENV_PROFILE"], who["OLENV_ACCOUNT_ID"], who["OLENV_ROLE"]))
     if command == "exec":
         from olenv.handover import exec as handover
 

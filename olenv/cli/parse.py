@@ -9,7 +9,7 @@ whole usage. Here every mistake is one sentence naming it and its fix.
 
 Beyond docopt's format, an option's description may end in
 `[choices: a, b, c]`, and its placeholder says what kind of value it takes
-(SECONDS and N: a whole number; MINUTES: a number). Options written as
+(SECONDS, MINUTES: a number; N: a whole number). Options written as
 alternatives in a usage line (`[--loop=N | -x]`) exclude each other. A module
 sets OPTIONS_FIRST = True when its options end at its first other word, as with
 env, sudo and `olenv exec`.
@@ -23,10 +23,11 @@ from olenv.errors import UsageError
 
 HELP = ("-h", "--help")
 # Placeholder → (check, what the value must be)
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 KINDS = {
-    "SECONDS": (lambda v: v.isascii() and v.isdigit(), "a whole number of seconds"),
+    "SECONDS": (lambda v: bool(_NUMBER.fullmatch(v)), "a number of seconds"),
+    "MINUTES": (lambda v: bool(_NUMBER.fullmatch(v)), "a number of minutes"),
     "N": (lambda v: v.isascii() and v.isdigit(), "a whole number"),
-    "MINUTES": (lambda v: bool(re.fullmatch(r"[0-9]+(\.[0-9]+)?|\.[0-9]+", v)), "a number of minutes"),
 }
 
 

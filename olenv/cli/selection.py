@@ -1,13 +1,9 @@
 """What the command line selects, checked against the settings before any sign-in:
 a profile must be one that onelogin.aws.json defines, and an account may be named.
+The fast path imports it for its notices: stdlib-light.
 """
 
-import difflib
-import re
-
 from olenv.errors import UsageError
-
-ACCOUNT_ID = re.compile(r"[0-9]{1,12}")
 
 
 def profiles(settings) -> dict:
@@ -25,6 +21,13 @@ def shown(text) -> str:
     return text if text.isprintable() else repr(text)
 
 
+def remembered(profile, account, role) -> str:
+    """The notice of a session whose role a person picked from the menu earlier: never
+    reused silently (the fast path says the same)."""
+    return (f"olenv: {who(profile, account, role)}, picked from the role menu earlier; "
+            "--pick shows the menu again")
+
+
 def who(profile, account, role) -> str:
     """`dev (111111111111/Admin)`, from values a parent process may have set."""
     pair = f" ({shown(account)}/{shown(role)})" if account and role else ""
@@ -32,9 +35,11 @@ def who(profile, account, role) -> str:
 
 
 def _known(names, wanted: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(wanted, list(names), 1, 0.5)
-    return (f"(did you mean {shown(close[0])}?); " if close else "") + \
-        f"known profiles: {', '.join(map(shown, sorted(names)))}"
+    return (f" (did you mean {shown(close[0])}?)" if close else "") + \
+        f"; known profiles: {', '.join(map(shown, sorted(names)))}"
 
 
 def unknown_profile(settings, name: str) -> str | None:
@@ -43,7 +48,7 @@ def unknown_profile(settings, name: str) -> str | None:
     defined = profiles(settings)
     if not defined or name in defined:
         return None
-    return f"no profile {name!r} in {settings.files['aws']} {_known(defined, name)}"
+    return f"no profile {name!r} in {shown(settings.files['aws'])}{_known(defined, name)}"
 
 
 def check_profile(settings, origin: str | None = None) -> None:
@@ -58,7 +63,8 @@ def check_profile(settings, origin: str | None = None) -> None:
 
 
 def looks_like_account_id(value: str) -> bool:
-    return bool(ACCOUNT_ID.fullmatch(value.strip()))
+    value = value.strip()
+    return value.isascii() and value.isdigit() and len(value) <= 12
 
 
 def account_named(settings, name: str) -> str:
@@ -79,6 +85,8 @@ def account_named(settings, name: str) -> str:
         listed = "; ".join(f"{shown(account)} ({shown(', '.join(why))})" for account, why in sorted(found.items()))
         raise UsageError(f"--aws-account-id {name!r} names more than one account: {listed}; "
                          "pass the 12-digit id")
+    import difflib
+
     names = sorted({*map(str, settings.aliases.values()),
                     *(p for p, s in profiles(settings).items()
                       if isinstance(s, dict) and s.get("aws_account_id"))})

@@ -161,10 +161,11 @@ class OneLoginClient:
         return self._api("saml_assertion", payload, _SIGN_IN, kind=PASSWORD, secrets=(password,))
 
     def verify_factor(self, app_id: str, device_id: str, state_token: str,
-                      otp: str | None = None, do_not_notify: bool = False,
+                      otp: str | None = None, do_not_notify: bool = True,
                       poll: bool = False) -> Reply:
-        """One Verify Factor call. poll: asks only whether a push or a call was approved
-        (no code, do_not_notify), so it may be resent; anything else is sent once."""
+        """One Verify Factor call. A push (or a call) goes out only when asked for with
+        do_not_notify=False. poll: asks only whether it was approved (no code), so it
+        may be resent; anything else is sent once."""
         if poll:
             otp, do_not_notify = None, True
         # Always our own base URL: the reply's callback_url is never followed.

@@ -47,8 +47,13 @@ class Device:
         return "unsupported"
 
     @property
+    def name(self) -> str:
+        """The type as a person may see it: OneLogin's text, made safe and kept short."""
+        return _clean(self.type, 60)
+
+    @property
     def label(self) -> str:
-        return f"{self.type} ({self.id})"
+        return f"{self.name} ({_clean(self.id, 40)})"
 
 
 @dataclass(frozen=True)
@@ -108,11 +113,11 @@ def _line(status: int, message: str, step: str) -> str:
     return f"OneLogin refused the {step} (HTTP {status}): {message}"
 
 
-def _clean(text: str) -> str:
+def _clean(text: str, limit: int = _MAX_MESSAGE) -> str:
     # The text goes to a terminal: white space becomes one space, other control characters
     # (escape sequences) are escaped.
     text = safe(" ".join(text.split()))
-    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 1] + "…"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def message_of(body: Any) -> str:

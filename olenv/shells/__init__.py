@@ -1,7 +1,7 @@
 """Shell code that exports or removes environment variables: one class per shell.
 
-Imported each time olenv runs from a prompt, so it loads only `os` until it has to
-walk up the process tree.
+Imported each time olenv runs from a prompt, so it loads only `os`; finding the
+shell reads /proc, and runs `ps` only where there is no /proc.
 """
 
 import os
@@ -42,26 +42,20 @@ def _by_name(name: str) -> Shell | None:
     return _NAMES.get(name.lstrip("-"))
 
 
-def _running_shell() -> Shell | None:
-    parent = os.getppid()
-    try:
-        with open(f"/proc/{parent}/comm", encoding="utf-8", errors="replace") as comm:
-            shell = _by_name(comm.read().rstrip("\n"))
-        if shell:
-            return shell
-    except OSError:
-        pass  # no /proc, as on macOS: psutil asks the kernel instead
-    import psutil  # ≈20 ms, so only once the cheap look at the parent has failed
+def _running_shell(lookup=None) -> Shell | None:
+    """The nearest shell among olenv's parent and its ancestors (olenv may run under env,
+    sudo, timeout...), by the process names olenv.shells.processes reads."""
+    from olenv.shells import processes
 
-    try:
-        process = psutil.Process(parent)
-        for _ in range(_ANCESTORS):
-            shell = _by_name(process.name())
-            if shell:
-                return shell
-            process = process.parent()
-            if process is None:
-                break
-    except psutil.Error:
-        pass  # an ancestor exited or is not ours to inspect
+    lookup = lookup or processes.lookup()
+    pid = os.getppid()
+    for _ in range(_ANCESTORS):
+        found = lookup(pid)
+        if found is None:
+            return None  # exited, not ours to inspect, or nothing to read it from
+        name, parent = found
+        shell = _by_name(name)
+        if shell or parent <= 1:
+            return shell
+        pid = parent
     return None

@@ -34,7 +34,7 @@ class OtpFactor:
         code, self._first = self._first, None
         for attempt in range(1, self.attempts + 1):
             if code is None:
-                code = terminal.ask_secret(f"OTP code for {device.type}: ",
+                code = terminal.ask_secret(f"OTP code for {device.name}: ",
                                            f"the --otp code of {device.label}")
             try:
                 reply = client.verify_factor(app_id, device.id, state_token, otp=code,

@@ -38,7 +38,7 @@ def approved(client: OneLoginClient, app_id: str, device: Device, state_token: s
             if isinstance(reply, Success):
                 return reply.saml
             if not isinstance(reply, Pending):
-                raise SignInError(f"OneLogin answered the {device.type} approval "
+                raise SignInError(f"OneLogin answered the {device.name} approval "
                                   "with MFA required again")
     return None
 
@@ -86,7 +86,7 @@ class VoiceFactor:
         try:
             saml = approved(client, app_id, device, state_token, terminal,
                             interval=self.interval, timeout=self.timeout,
-                            sent=f"Calling {device.label}: answer it and follow the voice",
+                            sent=f"Calling {device.label}: answer it and do as it says",
                             waiting="Waiting for the call to be answered")
         except FactorRejected:
             raise SignInError("the call was declined") from None
