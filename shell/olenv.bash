@@ -29,7 +29,8 @@ _olenv_hook() {
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
     [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <"$_olenv_stamp" || :
     if [[ $gen != "$_olenv_gen" ]]; then
-        _olenv_gen=$gen _olenv_pwd= _olenv_file=.
+        _olenv_gen=$gen
+        _olenv_recheck
     fi
     if [[ $PWD != "$_olenv_pwd" ]]; then
         _olenv_pwd=$PWD
@@ -68,6 +69,18 @@ _olenv_enter() {
     # Recorded first: a failed or interrupted sign-in is not retried at every prompt.
     _olenv_file=$_olenv_found
     [[ -z $_olenv_file ]] || _olenv_fetch
+    return 0
+}
+
+# An allow or deny was made somewhere: only if it changed the standing of the .olenv here
+# (held but no longer trusted, or trusted but not held) does the hook look again, and
+# olenv then says what changed. Other trees' allows cost this shell nothing more.
+_olenv_recheck() {
+    local trusted=0
+    [[ -n $_olenv_file && $_olenv_file != . ]] || return 0
+    command -v -- "$_olenv_bin" >/dev/null || return 0
+    ! command "$_olenv_bin" hook --check="$_olenv_file" || trusted=1
+    [[ $trusted == "$_olenv_active" ]] || _olenv_pwd= _olenv_file=.
     return 0
 }
 
@@ -183,8 +196,8 @@ _olenv_load() {
 _olenv_load
 unset -f _olenv_load
 # A function of these names from the environment (BASH_FUNC_..) is replaced above; not passed on.
-export -fn _olenv_hook _olenv_find _olenv_enter _olenv_fetch _olenv_save _olenv_leave \
-    _olenv_times _olenv_renewal
+export -fn _olenv_hook _olenv_find _olenv_enter _olenv_recheck _olenv_fetch _olenv_save \
+    _olenv_leave _olenv_times _olenv_renewal
 export -n OLENV_MINUTES_LEFT
 if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] < 404)); then
     echo "olenv: the prompt hook needs bash 4.4 or later, not $BASH_VERSION" >&2

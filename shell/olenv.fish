@@ -30,8 +30,7 @@ function _olenv_hook --on-event fish_prompt --on-variable PWD
     test -f $_olenv_stamp; and read gen <$_olenv_stamp
     if test "$gen" != "$_olenv_gen"
         set -g _olenv_gen $gen
-        set -g _olenv_pwd ''
-        set -g _olenv_file .
+        _olenv_recheck
     end
     if test "$PWD" != "$_olenv_pwd"
         set -g _olenv_pwd $PWD
@@ -44,6 +43,21 @@ function _olenv_hook --on-event fish_prompt --on-variable PWD
         if test "$now[1]" != "$_olenv_base" -o $now[2] -ge $_olenv_next
             _olenv_tick (math $now[1] + $now[2])
         end
+    end
+    return 0
+end
+
+# An allow or deny was made somewhere: only if it changed the standing of the .olenv here
+# (held but no longer trusted, or trusted but not held) does the hook look again, and
+# olenv then says what changed. Other trees' allows cost this shell nothing more.
+function _olenv_recheck
+    contains -- "$_olenv_file" '' .; and return 0
+    command -q $_olenv_bin; or return 0
+    set -l trusted 0
+    command $_olenv_bin hook --check=$_olenv_file; and set trusted 1
+    if test $trusted != $_olenv_active
+        set -g _olenv_pwd ''
+        set -g _olenv_file .
     end
     return 0
 end

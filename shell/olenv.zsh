@@ -29,7 +29,7 @@ _olenv_hook() {
     local gen=
     # An allow or deny since the last look, in any terminal: look again. A builtin read.
     [[ ! -f $_olenv_stamp ]] || IFS= read -r gen <$_olenv_stamp || :
-    [[ $gen == "$_olenv_gen" ]] || _olenv_gen=$gen _olenv_pwd= _olenv_file=.
+    [[ $gen == "$_olenv_gen" ]] || _olenv_recheck "$gen"
     [[ $PWD == "$_olenv_pwd" ]] || _olenv_moved
     # Credentials held: renew them near expiry, and keep the minutes left current.
     if [[ $_olenv_expires != 0 ]]; then
@@ -68,6 +68,20 @@ _olenv_enter() {
     # Recorded first: a failed or interrupted sign-in is not retried at every prompt.
     _olenv_file=$_olenv_found
     [[ -z $_olenv_file ]] || _olenv_fetch
+    return 0
+}
+
+# An allow or deny was made somewhere: only if it changed the standing of the .olenv here
+# (held but no longer trusted, or trusted but not held) does the hook look again, and
+# olenv then says what changed. Other trees' allows cost this shell nothing more.
+_olenv_recheck() {
+    emulate -L zsh
+    local trusted=0
+    _olenv_gen=$1
+    [[ -n $_olenv_file && $_olenv_file != . ]] || return 0
+    whence -p -- $_olenv_bin >/dev/null || return 0
+    ! command $_olenv_bin hook --check=$_olenv_file || trusted=1
+    [[ $trusted == "$_olenv_active" ]] || _olenv_pwd= _olenv_file=.
     return 0
 }
 

@@ -531,3 +531,39 @@ def test_loading_the_hook_again_keeps_this_shells_own_state(shell, world, tmp_pa
         2 if kind == "zsh" else 1)
     assert sh.cd(tmp_path) == "" and sh.value("AWS_REGION") == "mine"
     sh.close()
+
+
+@pytest.mark.parametrize("kind", SHELLS)
+def test_an_allow_elsewhere_that_changes_nothing_here_costs_nothing(shell, world, tmp_path,
+                                                                    onelogin, kind):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".olenv").write_text("profile: prod\n")
+    fresh = tmp_path / "cloned"
+    fresh.mkdir()
+    (fresh / ".olenv").write_text("profile: dev\n")
+    sh = shell(kind)
+    assert "olenv: dev (" in sh.cd(tmp_path / "dev")
+    signed_in = onelogin.count("saml_assertion")
+    held = sh.value("AWS_ACCESS_KEY_ID")
+    for verdict in ("allow", "deny"):
+        assert run_olenv([verdict, str(other)], world).returncode == 0
+        assert sh.run("true") == ""  # the .olenv here stands: no new sign-in, no word
+    assert onelogin.count("saml_assertion") == signed_in and sh.value("AWS_ACCESS_KEY_ID") == held
+    # Nor is the notice of a file not allowed said again.
+    assert "is not allowed yet" in sh.cd(fresh)
+    assert run_olenv(["allow", str(other)], world).returncode == 0
+    assert sh.run("true") == ""
+    sh.close()
+
+
+def test_hook_check_answers_by_status_alone(world, tmp_path):
+    dev = tmp_path / "dev" / ".olenv"
+    check = lambda path: run_olenv(["hook", f"--check={path}"], world)  # noqa: E731
+    done = check(dev)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    dev.write_text("profile: prod\n")  # edited: no longer the file allowed
+    assert (check(dev).returncode, check(dev).stdout, check(dev).stderr) == (1, "", "")
+    assert check(tmp_path / "nowhere" / ".olenv").returncode == 1
+    assert run_olenv(["deny", str(tmp_path / "prod")], world).returncode == 0
+    assert check(tmp_path / "prod" / ".olenv").returncode == 1

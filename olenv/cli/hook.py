@@ -12,10 +12,14 @@ allowed, the shell then holds that profile's credentials.
 
 Usage:
   olenv hook <shell> [options]
+  olenv hook --check=FILE
 
 <shell> is bash, zsh or fish.
 
 Options:
+  --check=FILE                        Exit 0 if the .olenv FILE is allowed as it is now,
+                                      else 1, printing nothing: the hook's question after
+                                      an allow or deny made anywhere.
 {options.PLAIN}
 
 Examples:
@@ -26,6 +30,8 @@ Examples:
 
 
 def run(args) -> int:
+    if args.get("--check"):
+        return _check(args["--check"])
     from olenv import shells
 
     sys.stdout.write(shells.get(args["<shell>"]).hook(_program(), MANAGED))
@@ -39,3 +45,18 @@ def _program() -> str:
     if os.path.basename(script) == "olenv" and os.path.isfile(script):
         return os.path.abspath(script)
     return "olenv"
+
+
+def _check(file: str) -> int:
+    """Whether the hook's credentials for `file` still stand: the same trust check as
+    export --olenv-file, with no sign-in and no word (export says why, when it runs)."""
+    from pathlib import Path
+
+    from olenv import trust
+    from olenv.errors import OlenvError
+
+    try:
+        trust.admit(Path(file))
+    except OlenvError:
+        return 1
+    return 0
