@@ -17,10 +17,6 @@ from olenv.saml import Role
 from olenv.terminal import Terminal
 
 HEADER = ("ACCOUNT", "ROLE", "PROFILES")
-ORDERS = {
-    "account": lambda role: (role.account_id, role.name, role.arn, role.provider_arn),
-    "role": lambda role: (role.name, role.account_id, role.arn, role.provider_arn),
-}
 
 Profiles = Mapping[tuple[str, str], Sequence[str]]
 
@@ -47,8 +43,10 @@ def entries(roles: Sequence[Role], order: str = "account",
             aliases: Mapping[str, str] | None = None,
             profiles: Profiles | None = None) -> list[Entry]:
     """One entry per role, sorted by (account, role) or (role, account)."""
+    from olenv.roles import _ORDERS  # the sort keys roles.py builds for thousands of roles
+
     aliases, profiles = aliases or {}, profiles or {}
-    ordered = sorted(roles, key=ORDERS[order])
+    ordered = sorted(roles, key=_ORDERS[order])
     # The same role offered through two SAML providers needs the provider to tell apart.
     shared = {arn for arn, count in Counter(role.arn for role in ordered).items() if count > 1}
     return [Entry(role,

@@ -12,7 +12,8 @@ The path is the file's directory with symlinks resolved, then its own name:
 a symlinked directory is the same tree, but a file that is itself a link
 into a trusted tree is a different file, to be allowed on its own.
 
-Every such file is read through read(): at most LIMIT bytes, checked on the
+Every such file is read through read(): at most LIMIT bytes (SETTINGS_LIMIT for
+a settings file), checked on the
 open file (fstat) before a byte is read, a regular file, and owned by the user
 or root. A FIFO does not hang (O_NONBLOCK), an 8 GiB file is not read.
 """
@@ -24,14 +25,19 @@ from pathlib import Path
 
 from olenv import allowdirs
 from olenv.errors import ConfigError
+from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
 
 ALLOW, DENY = "allow", "deny"
 # What standing() says of a file, as `olenv status` shows it.
 ALLOWED, ALLOWED_SESSION = "allowed", "allowed until you log out"
 NEW, CHANGED, DENIED = "not allowed", "changed since it was allowed", "denied"
 TRUSTED = (ALLOWED, ALLOWED_SESSION)
-# .olenv and settings files are a few hundred bytes; this leaves room for comments.
+# A .olenv is a few lines; this leaves room for comments.
 LIMIT = 64 * 1024
+# onelogin.aws.json may hold a profile per role (olenv profiles generate), about 100
+# bytes each: this fits thousands, and is still read and hashed in a millisecond.
+SETTINGS_LIMIT = 1024 * 1024
+SETTINGS_NAMES = (SDK_FILE, AWS_FILE, ACCOUNTS_FILE)
 
 
 def canonical(file: Path) -> Path:
@@ -106,8 +112,9 @@ def _read(store: Path | None, path: Path) -> tuple[str, str] | None:
     return verdict, digest
 
 
-def load(file: Path) -> tuple[bytes, os.stat_result]:
+def load(file: Path, limit: int | None = None) -> tuple[bytes, os.stat_result]:
     """The content of a small file olenv is about to trust or parse, and its fstat."""
+    limit = limit or (SETTINGS_LIMIT if file.name in SETTINGS_NAMES else LIMIT)
     try:
         fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
@@ -119,21 +126,21 @@ def load(file: Path) -> tuple[bytes, os.stat_result]:
         if info.st_uid not in (os.getuid(), 0):
             raise ConfigError(f"{shown(file)} belongs to {_owner(info.st_uid)}, not to you "
                               "or root: olenv will not use it")
-        if info.st_size > LIMIT:
+        if info.st_size > limit:
             raise ConfigError(f"{shown(file)} is {info.st_size} bytes: olenv reads such a "
-                              f"file only up to {LIMIT // 1024} KiB")
+                              f"file only up to {limit // 1024} KiB")
         try:
-            content = handle.read(LIMIT + 1)  # it may have grown since the fstat
+            content = handle.read(limit + 1)  # it may have grown since the fstat
         except OSError as exc:
             raise ConfigError(f"{shown(file)}: cannot read it ({exc.strerror})") from None
-    if len(content) > LIMIT:
-        raise ConfigError(f"{shown(file)} is over {LIMIT // 1024} KiB: olenv reads such a "
+    if len(content) > limit:
+        raise ConfigError(f"{shown(file)} is over {limit // 1024} KiB: olenv reads such a "
                           "file only up to that")
     return content, info
 
 
-def read(file: Path) -> bytes:
-    return load(file)[0]
+def read(file: Path, limit: int | None = None) -> bytes:
+    return load(file, limit)[0]
 
 
 def _owner(uid: int) -> str:

@@ -207,10 +207,30 @@ def test_the_fast_path_answers_like_the_full_path(agent_env, args):
     assert "olenv.cli.fast" in fast.stderr and "olenv.cli.parse" not in fast.stderr
 
 
-@pytest.mark.parametrize("args", [["--no-agent"], ["--bogus"], ["--prof", "dev"],
-                                  ["--min-ttl", "x"], ["--shell", "csh"]])
-def test_the_fast_path_leaves_anything_unusual_to_the_full_path(agent_env, args):
-    export(agent_env)
-    result = run_olenv(["export", "--shell", "bash", "--aws-account-id", "111111111111", *args],
+@pytest.mark.parametrize("args, code, line, signs_in", [
+    (["--shell", "bash", "--no-agent"], 0,
+     "olenv: 111111111111 (111111111111/Admin, eu-west-1, 59 min)", True),
+    (["--shell", "bash", "--bogus"], 2,
+     "olenv export: unknown option --bogus (see olenv export --help)", False),
+    (["--shell", "bash", "--prof", "dev"], 2,
+     "olenv export: unknown option --prof (did you mean --profile?)", False),
+    (["--shell", "bash", "--min-ttl", "x"], 2,
+     "olenv export: --min-ttl 'x' is not a number of seconds", False),
+    (["--shell", "csh"], 2, "olenv: unknown shell 'csh': choose bash, zsh, fish or sh", False),
+])
+def test_the_fast_path_leaves_anything_unusual_to_the_full_path(agent_env, onelogin, args, code,
+                                                                line, signs_in):
+    first = export(agent_env)
+    result = run_olenv(["export", "--aws-account-id", "111111111111", *args],
                        {**agent_env, "PYTHONPROFILEIMPORTTIME": "1"})
     assert "olenv.cli.parse" in result.stderr  # the full path ran, and decided
+    notices = [text for text in result.stderr.splitlines() if not text.startswith("import time:")]
+    assert result.returncode == code
+    # The minutes left may have ticked between the two runs.
+    assert [text.rsplit(",", 1)[0] for text in notices] == [line.rsplit(",", 1)[0]]
+    assert sign_ins(onelogin) == (2 if signs_in else 1)
+    if code == 0:  # a fresh sign-in: new keys, the same shape of output
+        assert result.stdout != first.stdout
+        assert result.stdout.splitlines()[0].split("=")[0] == first.stdout.splitlines()[0].split("=")[0]
+    else:
+        assert result.stdout == ""

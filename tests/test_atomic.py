@@ -1,6 +1,6 @@
-"""atomic.replace, watched through its system calls: the new data reaches the disk (fsync
-on the temporary file) before the rename puts it in place, and the target itself is never
-opened for writing."""
+"""atomic.replace: watched through its system calls, the new data reaches the disk (fsync
+on the temporary file) before the rename puts it in place; the file gets the mode asked
+for, and a failure leaves no temporary file behind."""
 
 import re
 import stat

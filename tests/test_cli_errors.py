@@ -30,6 +30,8 @@ CASES = [
     (["exec", "-p"], "olenv exec: -p needs a value (-p NAME)"),
     (["exec", "--profile", "--quiet", "true"],
      "olenv exec: --profile needs a value (--profile NAME)"),
+    (["export", "--profile=", "--shell", "bash"],
+     "olenv export: --profile= needs a value after the = (--profile=NAME)"),
     (["console", "--destination"],
      "olenv console: --destination needs a value (--destination WHERE)"),
     (["exec", "--force=yes", "--", "true"], "olenv exec: --force takes no value (remove =yes)"),

@@ -61,11 +61,14 @@ def test_dashdash_still_ends_the_options(alice):
     assert (result.returncode, result.stdout) == (0, "ReadOnly -p\n"), result.stderr
 
 
-def test_the_fast_path_agrees_on_where_options_end(agent_on, onelogin):
-    first = shell_line(f"{OLENV_LINE} exec -p dev ls -la /", agent_on)
-    assert first.returncode == 0, first.stderr
+def test_the_fast_path_agrees_on_where_options_end(agent_on, onelogin, tmp_path):
+    (tmp_path / "listed").mkdir()
+    (tmp_path / "listed" / ".hidden").write_text("")
+    line = f"{OLENV_LINE} exec -p dev ls -la {tmp_path / 'listed'}"
+    first = shell_line(line, agent_on)
+    assert first.returncode == 0 and ".hidden" in first.stdout, first.stderr
     # The agent answers now: the fast path must hand ls its -la too.
-    again = shell_line(f"PYTHONPROFILEIMPORTTIME=1 {OLENV_LINE} exec -p dev ls -la /", agent_on)
+    again = shell_line(f"PYTHONPROFILEIMPORTTIME=1 {line}", agent_on)
     assert again.returncode == 0 and again.stdout == first.stdout, again.stderr
     assert "olenv.cli.fast" in again.stderr and "olenv.cli.parse" not in again.stderr
     assert onelogin.count("saml_assertion") == 1

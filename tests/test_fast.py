@@ -3,8 +3,10 @@
 Speed itself is measured in bench/agent.py; these pin down what the hit loads.
 """
 
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import require, run_olenv
@@ -13,6 +15,7 @@ from test_agent import agent_env  # noqa: F401 - a fixture
 from olenv import shells
 from olenv.cli import fast
 
+LAUNCHER = Path(__file__).resolve().parent.parent / "bin" / "olenv"
 # Everything an `olenv export` answered by the agent may import beyond `python -c pass`.
 HIT_MODULES = {"olenv", "olenv.cli", "olenv.cli.usage", "olenv.cli.fast", "olenv.agent",
                "olenv.agent.keys", "olenv.agent.client", "olenv.agent.protocol",
@@ -53,7 +56,9 @@ def test_a_hit_run_by_a_shell_imports_only_what_it_needs(agent_env):  # noqa: F8
     assert run_olenv(["export", "--shell", "bash"], agent_env).returncode == 0
     floor = subprocess.run([sys.executable, "-c", "pass"], capture_output=True, text=True,
                            env={**agent_env, "PYTHONPROFILEIMPORTTIME": "1"})
-    hit = subprocess.run([bash, "-c", 'x=$(olenv export 2>&1 >/dev/null); printf %s "$x"'],
+    # olenv's launcher itself: an old setuptools installs another script (pkg_resources).
+    olenv = shlex.join([sys.executable, str(LAUNCHER)])
+    hit = subprocess.run([bash, "-c", f'x=$({olenv} export 2>&1 >/dev/null); printf %s "$x"'],
                          capture_output=True, text=True,
                          env={**agent_env, "PYTHONPROFILEIMPORTTIME": "1"})
     assert "olenv: 111111111111" in hit.stdout  # the agent answered
@@ -64,14 +69,12 @@ def test_a_hit_run_by_a_shell_imports_only_what_it_needs(agent_env):  # noqa: F8
 def test_the_launcher_imports_only_olenv_and_sys():
     # pip's console script would import `re` (≈5 ms) before olenv could answer.
     import ast
-    from pathlib import Path
 
-    launcher = Path(__file__).resolve().parent.parent / "bin" / "olenv"
-    tree = ast.parse(launcher.read_text())
+    tree = ast.parse(LAUNCHER.read_text())
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported == {"sys", "olenv.cli"}
-    result = subprocess.run([sys.executable, str(launcher), "--version"], capture_output=True,
+    result = subprocess.run([sys.executable, str(LAUNCHER), "--version"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and result.stdout.startswith("olenv ")

@@ -80,7 +80,7 @@ def test_a_reset_after_an_otp_went_out_is_not_resent(front, onelogin, env):
 def test_a_reset_push_poll_is_resent_and_the_push_is_sent_once(front, onelogin, env, fault):
     bob = onelogin.add_user("bob@example.com", PASSWORD, devices=[FakeOneLogin.PUSH])
     front.fail_next("/verify_factor", fault, after=1)  # the first poll, not the trigger
-    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "0.1"],
+    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "1"],
                        env)
     assert result.returncode == 0, result.stderr
     # The trigger, the broken poll, its resend (pending) and the approving poll.
@@ -125,7 +125,7 @@ def test_a_500_on_an_otp_is_not_resent(front, onelogin, env):
 def test_a_500_burst_on_push_polls_is_bounded(front, onelogin, env):
     bob = onelogin.add_user("bob@example.com", PASSWORD, devices=[FakeOneLogin.PUSH])
     onelogin.fail_next("/verify_factor", 502, times=100, body="<html><h1>502</h1></html>", after=1)
-    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "0.1"],
+    result = run_olenv(["credential-process", "-u", "bob@example.com", "--push-interval", "1"],
                        env)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == ("olenv: OneLogin answered HTTP 502 with a body "

@@ -58,6 +58,7 @@ def test_email_is_sent_then_its_code_asked_for(fake, version):
     assert user.emails_sent == 1
     trigger, code = verify_bodies(fake)
     assert "otp_token" not in trigger and code["otp_token"] == "123456"
+    assert trigger["do_not_notify"] is True and code["do_not_notify"] is True  # as the reference
     assert terminal.said == ["Email with a code sent to OneLogin Email (3333333)"]
     assert terminal.prompts == ["OTP code for OneLogin Email: "]
 
@@ -92,9 +93,12 @@ def test_a_voice_call_never_answered_ends_in_one_line(fake):
 
 def test_an_email_or_sms_is_not_sent_when_nobody_can_type_its_code(fake):
     user = fake.add_user(USER, PASSWORD, devices=[EMAIL, SMS])
-    for device in ("email", "sms"):
-        with pytest.raises(UsageError, match="there is no terminal to type it"):
+    for device, by, label in (("email", "Email", "OneLogin Email (3333333)"),
+                              ("sms", "SMS", "OneLogin SMS (777777)")):
+        with pytest.raises(UsageError) as error:
             sign_in(client_for(fake), request_for(fake, mfa_device=device), quiet())
+        assert str(error.value) == (f"the code OneLogin would send by {by} to {label} is "
+                                    "needed and there is no terminal to type it")
     assert user.emails_sent == 0 and user.sms_sent == 0 and fake.count("/verify_factor") == 0
 
 
@@ -242,7 +246,7 @@ def test_a_code_typed_after_the_state_token_expired_is_never_dropped_silently(fa
     terminal = Script(too_late, "123456")
     assert sign_in(client_for(fake), request_for(fake, push_timeout=0.2), terminal) \
         == user.assertions[-1]
-    assert ("OneLogin did not take that code: the MFA state token had expired. "
+    assert ("OneLogin did not take that code: State token is invalid or expired. "
             "Signing in again.") in terminal.said
     # The person is at the keyboard: the second round asks for a code, with no new push.
     assert user.pushes_sent == 1 and user.saml_assertion_calls == 2

@@ -113,6 +113,8 @@ def test_classify_success_v1_and_v2():
     assert classify({"status": {"type": "success", "message": "Success", "error": False,
                                 "code": 200}, "data": "PHNhbWw+"}) == Success("PHNhbWw+")
     assert classify({"data": "PHNhbWw+", "message": "Success"}) == Success("PHNhbWw+")
+    # The assertion is a bearer credential: a repr in a log or a traceback never shows it.
+    assert repr(Success("PHNhbWw+")) == "Success(saml=<hidden>)"
 
 
 def test_classify_mfa_v1_and_v2():
@@ -368,7 +370,7 @@ def test_state_token_expired_once_recovers(fake):
     assert sign_in(client_for(fake), request_for(fake), terminal) == user.assertions[-1]
     assert user.saml_assertion_calls == 2
     # The typed code was not used, and olenv says so before asking again.
-    assert terminal.said == ["OneLogin did not take that code: the MFA state token had "
+    assert terminal.said == ["OneLogin did not take that code: State token is invalid or "
                              "expired. Signing in again."]
     assert user.otp_tokens_seen == ["123456"]  # the fake refused the first at the token
 

@@ -11,6 +11,7 @@ from test_onelogin import PASSWORD, USER, Script, request_for
 
 from olenv.errors import SignInError
 from olenv.onelogin.client import OneLoginClient
+from olenv.onelogin.replies import Device, error_for, message_of
 from olenv.onelogin.signin import sign_in
 
 WRONG = "Authentication Failed: Invalid user credentials"
@@ -112,3 +113,28 @@ def test_each_real_reply_gets_its_line(case):
         assert error.value.exit_code == 1
         assert len(terminal.prompts) == 1  # never asked again: not a password problem
         assert PASSWORD not in str(error.value)
+
+
+# --- the line itself ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status, body, step, line", [
+    (429, v2(429, "Too Many Requests", "TooManyRequests"), "MFA verification",
+     "OneLogin is limiting requests (HTTP 429): Too Many Requests"),
+    (502, v2(502, "Bad Gateway", "BadGateway"), "MFA verification",
+     "OneLogin failed the MFA verification (HTTP 502): Bad Gateway"),
+    (200, {"message": "Something else"}, "sign-in",
+     "OneLogin's reply to the sign-in is not one olenv knows: Something else"),
+    (201, {"message": "Something else"}, "sign-in",
+     "OneLogin's reply to the sign-in is not one olenv knows: Something else"),
+    (404, v1(404, "App could not be found", "not found"), "sign-in",
+     "OneLogin refused the sign-in (HTTP 404): App could not be found"),
+])
+def test_the_line_for_each_status(status, body, step, line):
+    assert str(error_for(status, body, step)) == line
+
+
+def test_a_long_message_is_cut_to_200_characters_with_an_ellipsis():
+    assert message_of(v2(400, "x" * 200)) == "x" * 200
+    assert message_of(v2(400, "x" * 201)) == "x" * 199 + "…"
+    assert Device("1", "y" * 60).name == "y" * 60
+    assert Device("1", "y" * 61).name == "y" * 59 + "…"

@@ -19,8 +19,7 @@ _AWS = "https://aws.amazon.com/SAML/Attributes/"
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
-# Partitions olenv accepts role ARNs from.
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+PARTITIONS = saml.PARTITIONS  # every partition botocore knows
 _IAM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+=,.@-_"
 _PROVIDER = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
 

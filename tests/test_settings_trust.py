@@ -197,3 +197,20 @@ def test_allow_in_a_tree_with_only_settings_files_says_to_name_them(alice, clone
     assert (result.returncode, result.stderr) == (
         2, f"olenv: no .olenv in {clone} or above it; to allow a settings file, name it: "
            f"olenv allow {clone}/onelogin.sdk.json\n")
+
+
+def test_a_settings_file_is_read_up_to_a_mebibyte(alice, home, onelogin):
+    aws = home / ".onelogin" / "onelogin.aws.json"
+    data = json.loads(aws.read_text())
+    # A profile per role of a large organisation, as olenv profiles generate writes them.
+    data["profiles"] = {f"acct{n}-role": {"aws_account_id": f"{n:012d}", "aws_role_name": "Role"}
+                        for n in range(6000)}
+    aws.write_text(json.dumps(data, indent=2))
+    assert 64 * 1024 < aws.stat().st_size < 1024 * 1024
+    assert run_olenv(["credential-process"], alice).returncode == 0
+    with open(aws, "a") as file:
+        file.truncate(1024 * 1024 + 1)
+    result = run_olenv(["credential-process"], alice)
+    assert (result.returncode, result.stderr) == (
+        2, f"olenv: {aws} is 1048577 bytes: olenv reads such a file only up to 1024 KiB\n")
+    assert onelogin.count("saml_assertion") == 1

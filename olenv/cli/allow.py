@@ -8,7 +8,7 @@ from pathlib import Path
 from olenv import dotolenv, trust
 from olenv.cli import options
 from olenv.errors import ConfigError
-from olenv.settings import ACCOUNTS_FILE, AWS_FILE, SDK_FILE
+from olenv.settings import ACCOUNTS_FILE
 from olenv.text import safe
 
 USAGE = f"""\
@@ -43,7 +43,7 @@ def run(args) -> int:
         file = dotolenv.locate(args["<path>"])
     except ConfigError:
         folder = dotolenv.here() if args["<path>"] is None else Path(os.path.abspath(args["<path>"]))
-        found = [folder / name for name in SETTINGS if (folder / name).is_file()]
+        found = [folder / name for name in trust.SETTINGS_NAMES if (folder / name).is_file()]
         if not found:
             raise
         # A settings file is allowed by name: each one steers secrets on its own.
@@ -53,7 +53,7 @@ def run(args) -> int:
     content = trust.read(file)
     session = bool(args["--session"])
     until = f" {trust.session_lasts()}" if session else ""
-    if file.name in SETTINGS:
+    if file.name in trust.SETTINGS_NAMES:
         lines = trusting(file, content)
         trust.record(file, trust.ALLOW, content, session=session)
         sys.stderr.write(f"olenv: allowed {trust.shown(file)}{until}; run in "
@@ -85,7 +85,6 @@ def trusting(file, content: bytes) -> list[str]:
     return lines or ["nothing (the file sets no keys)"]
 
 
-SETTINGS = (SDK_FILE, AWS_FILE, ACCOUNTS_FILE)
 # What each key that steers a secret decides.
 STEERS = {"client_id": "the OneLogin API client", "client_secret": "the OneLogin API client",
           "region": "the OneLogin region that gets your password",

@@ -195,6 +195,9 @@ def parse(sp: Spec, argv: list[str]) -> dict:
                     fail(f"{name} needs a value ({name} {option.placeholder})")
                     continue
                 value = rest.pop(0)
+            elif not value:
+                fail(f"{name}= needs a value after the = ({name}={option.placeholder})")
+                continue
             _put(sp, values, option, value, fail)
             continue
         # Short options, perhaps bundled (-qx) or with the value attached (-pdev).

@@ -86,7 +86,7 @@ Reply = Success | MfaRequired | Pending
 class ApiError(SignInError):
     """OneLogin answered with an error; the line names the HTTP status and its message."""
 
-    def __init__(self, status: int, message: str, step: str = "request"):
+    def __init__(self, status: int, message: str, step: str):
         self.status, self.message, self.step = status, message, step
         super().__init__(_line(status, message, step))
 
@@ -108,7 +108,7 @@ def _line(status: int, message: str, step: str) -> str:
         return f"OneLogin is limiting requests (HTTP 429): {message}"
     if status >= 500:
         return f"OneLogin failed the {step} (HTTP {status}): {message}"
-    if status == 200:
+    if status < 300:
         return f"OneLogin's reply to the {step} is not one olenv knows: {message}"
     return f"OneLogin refused the {step} (HTTP {status}): {message}"
 

@@ -86,8 +86,8 @@ def sign_in(client: OneLoginClient, request: SignInRequest, terminal: Terminal) 
             if isinstance(error, CodeNotTaken):
                 # Never silently: the person typed it. A push device asks for a code
                 # again rather than pushing, since the person is at the keyboard.
-                terminal.say("OneLogin did not take that code: the MFA state token had "
-                             "expired. Signing in again.")
+                terminal.say(f"OneLogin did not take that code: {error.message}. "
+                             "Signing in again.")
                 code_first = True
             else:
                 terminal.say("The MFA state token expired: signing in again.")

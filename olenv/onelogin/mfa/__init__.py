@@ -37,6 +37,9 @@ class Factor(Protocol):
 class CodeNotTaken(StateTokenExpired):
     """A code reached OneLogin after the MFA state token expired: it was not used."""
 
+    def __init__(self, expired: StateTokenExpired):
+        super().__init__(expired.status, expired.message, expired.step)
+
 
 def factor_for(device: Device, *, otp: str | None = None, push_interval: float = 2.0,
                push_timeout: float = PUSH_TIMEOUT, code_first: bool = False) -> Factor:

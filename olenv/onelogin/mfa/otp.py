@@ -32,15 +32,16 @@ class OtpFactor:
                terminal: Terminal) -> str:
         # --otp is tried once; a wrong code is asked again, never resent.
         code, self._first = self._first, None
-        for attempt in range(1, self.attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             if code is None:
                 code = terminal.ask_secret(f"OTP code for {device.name}: ",
                                            f"the --otp code of {device.label}")
             try:
-                reply = client.verify_factor(app_id, device.id, state_token, otp=code,
-                                             do_not_notify=True)
+                reply = client.verify_factor(app_id, device.id, state_token, otp=code)
             except StateTokenExpired as error:
-                raise CodeNotTaken(error.status, error.message, error.step) from None
+                raise CodeNotTaken(error) from None
             except FactorRejected:
                 if attempt == self.attempts:
                     raise SignInError(f"{self.attempts} wrong OTP codes: giving up") from None
@@ -53,7 +54,6 @@ class OtpFactor:
             if isinstance(reply, Success):
                 return reply.saml
             raise SignInError(f"OneLogin did not finish the MFA verification: {_said(reply)}")
-        raise AssertionError("unreachable")
 
 
 def _said(reply) -> str:

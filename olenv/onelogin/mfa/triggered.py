@@ -35,8 +35,9 @@ class _Triggered:
 
     @staticmethod
     def _send(client: OneLoginClient, app_id: str, device: Device, state_token: str):
-        # do_not_notify as the reference client sends it; it only concerns pushes.
-        return client.verify_factor(app_id, device.id, state_token, do_not_notify=True)
+        # No code: this sends it. do_not_notify stays true (the default), as the reference
+        # sends it; it only concerns pushes.
+        return client.verify_factor(app_id, device.id, state_token)
 
     def _resend(self, client: OneLoginClient, app_id: str, device: Device,
                 state_token: str) -> str:
