@@ -32,6 +32,10 @@ Examples:
 def run(args) -> int:
     if args.get("--check"):
         return _check(args["--check"])
+    if not args["<shell>"]:  # the --check line has no <shell>; the usual one does
+        from olenv.cli.parse import CommandLineError
+
+        raise CommandLineError("hook", "missing <shell> (see olenv hook --help)")
     from olenv import shells
 
     sys.stdout.write(shells.get(args["<shell>"]).hook(_program(), MANAGED))
