@@ -30,7 +30,7 @@ OLENV = str(BIN / "olenv")
 GOAL = 1.15
 BASH_LOOP = """
 for i in $(seq {runs}); do
-  a=$EPOCHREALTIME; x=$({floor}); b=$EPOCHREALTIME; x=$({hit} 2>/dev/null); c=$EPOCHREALTIME
+  a=$EPOCHREALTIME; x=$({floor}); b=$EPOCHREALTIME; x=$({hit}); c=$EPOCHREALTIME
   echo "$a $b $c"
 done
 """
@@ -70,9 +70,11 @@ def cpu_in_bash(floor: str, hit: str, env, runs) -> tuple[float, float]:
     samples = {floor: [], hit: []}
     for _ in range(runs):
         for command in samples:
-            pid = os.spawnvpe(os.P_NOWAIT, "bash", ["bash", "-c", f"x=$({command} 2>/dev/null)"],
-                              env)
-            _, _, usage = os.wait4(pid, 0)
+            # No redirection inside $(...): bash would fork once more for it, for one side only.
+            child = subprocess.Popen(["bash", "-c", f"x=$({command})"], env=env,
+                                     stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, _, usage = os.wait4(child.pid, 0)
+            child.returncode = 0  # reaped above
             samples[command].append(usage.ru_utime + usage.ru_stime)
     return statistics.median(samples[floor]), statistics.median(samples[hit])
 
