@@ -71,3 +71,12 @@ def test_the_fast_path_splits_execs_words_as_the_full_path_does():
                                 ["sh", "-c", "exit 3", "-p"])
     full = args(*argv)
     assert full["<command>"] == ["sh", "-c", "exit 3", "-p"] and full["--profile"] == "dev"
+
+
+def test_a_usage_line_that_names_an_option_outside_brackets_needs_it():
+    spec = parse.spec("hook", "Usage:\n  olenv hook <shell> [options]\n  olenv hook --check=FILE\n\n"
+                              "Options:\n  --check=FILE  A file.\n")
+    assert parse.parse(spec, ["--check", "x"])["--check"] == "x"
+    assert parse.parse(spec, ["bash"])["<shell>"] == "bash"
+    with pytest.raises(parse.CommandLineError, match="missing <shell>"):
+        parse.parse(spec, [])

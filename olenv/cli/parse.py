@@ -228,7 +228,7 @@ def parse(sp: Spec, argv: list[str]) -> dict:
     for a, b in sp.exclusive:
         if values.get(a) and values.get(b):
             raise CommandLineError(sp.command, f"{a} and {b} exclude each other: choose one")
-    args.update(_positionals(sp, words, dashdash))
+    args.update(_positionals(sp, words, dashdash, values))
     return args
 
 
@@ -332,8 +332,24 @@ def _chain(items, words, at, got):
         yield from _chain(items[1:], words, position, bound)
 
 
-def _positionals(sp: Spec, words: list[str], dashdash: bool) -> dict:
+def _required(sp: Spec, line: list[str]) -> set[str]:
+    """The options a usage line names outside any bracket or group: that line needs them
+    (`olenv hook --check=FILE`)."""
+    depth, needed = 0, set()
+    for token in line:
+        if token in ("[", "("):
+            depth += 1
+        elif token in ("]", ")"):
+            depth -= 1
+        elif depth == 0 and token.startswith("-") and token != "--":
+            needed.add(sp.options[token.split("=")[0]].key)
+    return needed
+
+
+def _positionals(sp: Spec, words: list[str], dashdash: bool, given: dict) -> dict:
     for line in sp.lines:
+        if not _required(sp, line) <= set(given):
+            continue
         for end, bound in _match(_tree(line), words, 0, {}):
             if end == len(words):
                 if dashdash:
