@@ -53,6 +53,7 @@ DEFENCES = {
     "olenv/shells/bash.py": ["tests/test_shells.py", "tests/test_hostile_quoting.py"],
     "olenv/shells/zsh.py": ["tests/test_shells.py", "tests/test_hostile_quoting.py"],
     "olenv/shells/fish.py": ["tests/test_shells.py", "tests/test_hostile_quoting.py"],
+    "olenv/shells/processes.py": ["tests/test_shells.py"],
     "olenv/server/ecs.py": ["tests/test_exec_server.py"],
     "olenv/server/child.py": ["tests/test_child_env.py", "tests/test_exec_server.py"],
     "olenv/sts.py": ["tests/test_sts.py"],
