@@ -271,3 +271,55 @@ def test_a_socket_path_at_linuxs_limit_binds(tmp_path):
     assert len(path) == 107
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(path)
+
+
+def test_a_relative_runtime_directory_is_not_used():
+    # The XDG spec: a relative XDG_RUNTIME_DIR is to be ignored, not joined to the cwd.
+    expected = f"/tmp/olenv-{os.getuid()}"
+    assert socketdir.directory({"XDG_RUNTIME_DIR": "run/user"}) == expected
+    assert socketdir.directory({"XDG_RUNTIME_DIR": ""}) == expected
+    assert socketdir.directory({}) == expected
+    assert socketdir.directory({"XDG_RUNTIME_DIR": "/run/user/7"}) == "/run/user/7/olenv"
+
+
+def test_a_socket_path_too_long_says_what_to_do():
+    with pytest.raises(ConfigError) as raised:
+        socketdir.socket_path({"XDG_RUNTIME_DIR": "/" + "r" * 200}, "linux")
+    assert str(raised.value).endswith(
+        "longer than the 107 a unix socket takes here: set XDG_RUNTIME_DIR to a shorter directory")
+
+
+def test_each_refusal_of_the_directory_names_it_and_why(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    socketdir.check(str(mine))  # a private directory of ours passes
+    (tmp_path / "link").symlink_to(mine)
+    (tmp_path / "file").write_text("")
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open").chmod(0o777)
+    cases = {
+        "link": "is a symbolic link: refusing it",
+        "file": "is not a directory: refusing it",
+        "open": "is writable by others (mode 777): refusing it",
+    }
+    for name, why in cases.items():
+        with pytest.raises(ConfigError) as raised:
+            socketdir.check(str(tmp_path / name))
+        assert str(raised.value) == f"agent directory {tmp_path / name} {why}"
+    with pytest.raises(ConfigError) as raised:  # a path that cannot be looked at
+        socketdir.check(str(tmp_path / "file" / "below"))
+    assert str(raised.value) == f"agent directory {tmp_path / 'file' / 'below'}: Not a directory"
+    with pytest.raises(ConfigError) as raised:  # nor made
+        socketdir.ensure({"XDG_RUNTIME_DIR": str(tmp_path / "file")})
+    assert str(raised.value) == f"cannot create agent directory {tmp_path / 'file' / 'olenv'}: Not a directory"
+
+
+def test_as_root_a_directory_of_another_user_is_named_with_its_owner(tmp_path):
+    if os.getuid() != 0:
+        pytest.skip("giving a directory to another user needs root")
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o700)
+    os.chown(theirs, 65534, 65534)
+    with pytest.raises(ConfigError) as raised:
+        socketdir.check(str(theirs))
+    assert str(raised.value) == f"agent directory {theirs} belongs to uid 65534, not to you: refusing it"
