@@ -7,20 +7,11 @@ and the signals that reach or kill it are its own: nothing stays in between.
 import os
 import sys
 
-from olenv.errors import UsageError
-
 # OneLogin's secrets, as olenv reads them from its environment: no child ever needs them,
 # and in CI (`olenv exec -- ./deploy.sh`) every tool the job runs would get the password.
 ONELOGIN_SECRETS = ("OLENV_PASSWORD", "OLENV_CLIENT_ID", "OLENV_CLIENT_SECRET")
 # Any other OLENV_ variable named like a secret goes too, whatever reads it one day.
 _SECRET_WORDS = ("PASSWORD", "SECRET", "CLIENT_ID", "OTP", "TOKEN")
-
-
-def refuse_nesting(env, force: bool) -> None:
-    profile = env.get("OLENV_PROFILE")
-    if profile and not force:
-        raise UsageError(f"this shell already holds olenv credentials for {profile!r}; "
-                         "nesting mixes them up: pass --force to do it anyway")
 
 
 def carries_onelogin_secret(name: str) -> bool:
