@@ -61,8 +61,16 @@ DEFENCES = {
     "olenv/saml.py": ["tests/test_saml.py", "tests/test_saml_fuzz.py", "tests/test_hostile_saml.py"],
     "olenv/settings.py": ["tests/test_settings.py", "tests/test_settings_trust.py",
                           "tests/test_loopback.py", "tests/test_hostile_settings.py"],
-    "olenv/onelogin/client.py": ["tests/test_onelogin.py", "tests/test_hostile_network.py"],
-    "olenv/onelogin/mfa/push.py": ["tests/test_onelogin.py"],
+    "olenv/onelogin/client.py": ["tests/test_onelogin_retries.py", "tests/test_onelogin.py",
+                                 "tests/test_proxy.py", "tests/test_hostile_network.py"],
+    "olenv/onelogin/replies.py": ["tests/test_onelogin_errors.py", "tests/test_onelogin.py"],
+    "olenv/onelogin/proxy.py": ["tests/test_proxy.py"],
+    "olenv/onelogin/mfa/push.py": ["tests/test_mfa_factors.py", "tests/test_onelogin.py"],
+    "olenv/onelogin/mfa/otp.py": ["tests/test_mfa_factors.py", "tests/test_onelogin.py"],
+    "olenv/onelogin/mfa/triggered.py": ["tests/test_mfa_factors.py", "tests/test_onelogin.py"],
+    "olenv/tcpowner.py": ["tests/test_tcpowner.py", "tests/test_console.py"],
+    "olenv/agent/signinlock.py": ["tests/test_signinlock.py"],
+    "olenv/server/renewal.py": ["tests/test_exec_server.py"],
 }
 
 SITECUSTOMIZE = '''\
