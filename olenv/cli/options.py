@@ -20,7 +20,7 @@ ROLE = """\
                                       name in accounts.yaml, or a profile's name.
   --aws-role-name=NAME                Take the role with this name.
   --aws-region=REGION                 AWS region handed over (default: AWS_DEFAULT_REGION,
-                                      else us-east-1).
+                                      else the role's partition's: us-east-1 for aws).
   -z SECONDS, --duration=SECONDS      Session length, 900-43200 seconds (default: 3600).
   --role-order                        Sort the role menu by role name, not account.
   --pick                              Show the role menu again, even if a role was picked
@@ -32,7 +32,8 @@ SIGN_IN = """\
   --mfa-device=DEVICE                 MFA device id or type (e.g. protect, google, sms).
   --push-interval=SECONDS             Seconds between checks of a push approval
                                       (default: 2).
-  --push-timeout=SECONDS              Seconds to wait for a push approval (default: 120).
+  --push-timeout=SECONDS              Seconds to wait for a push approval, then ask for a
+                                      code (default: 90).
   --ip=ADDRESS                        Sent to OneLogin as ip_address (MFA allow-lists).
   --keychain-service=NAME             OS keyring service of the password
                                       (default: onelogin).
