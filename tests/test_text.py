@@ -25,6 +25,7 @@ HOSTILE = f"x{OSC52}\x1b[2J\x1b]0;owned\x07\x9b31m\rolenv: ok\ny\x7f\u202e"
     ("\x9b31m\x85", "\\x9b31m\\x85"),  # C1: CSI and NEL
     ("\u202eevil\u2028", "\\u202eevil\\u2028"),  # a bidi override, a line separator
     ("\U000e0001", "\\U000e0001"),
+    ("\uffff\U00010000", "\\uffff\U00010000"),  # the last four-digit escape; a printable one after
     (3, "3"),
 ])
 def test_safe(raw, shown):
