@@ -113,3 +113,21 @@ def test_a_sub_shell_hands_over_no_onelogin_secret(alice, tmp_path, server):
     assert_clean(seen["env"])
     if server:
         assert seen["served"]["AccessKeyId"].startswith("ASIA")
+
+
+def test_a_profile_the_credentials_replace_is_taken_away(alice):
+    # AWS_PROFILE names the keys olenv replaces: left set, botocore would read that profile.
+    alice.update(AWS_PROFILE="stale", AWS_DEFAULT_PROFILE="stale")
+    child = dumped(run_olenv(["exec", "--", sys.executable, "-c", DUMP], alice))["env"]
+    assert "AWS_PROFILE" not in child and "AWS_DEFAULT_PROFILE" not in child
+    assert child["AWS_ACCESS_KEY_ID"].startswith("ASIA")
+
+
+def test_the_command_gets_sigpipe_and_sigxfsz_as_a_shell_would_give_them(alice):
+    # Python ignores both, and an ignored disposition survives exec: `olenv exec -- yes |
+    # head` would then end in "Broken pipe" instead of quietly. grep reads its own masks
+    # (a Python child would not do: Python ignores SIGPIPE again as it starts).
+    result = run_olenv(["exec", "--", "grep", "^SigIgn:", "/proc/self/status"], alice)
+    assert result.returncode == 0, result.stderr
+    ignored = int(result.stdout.split()[1], 16)
+    assert ignored & (1 << 12 | 1 << 24) == 0  # bits of SIGPIPE (13) and SIGXFSZ (25)

@@ -154,6 +154,8 @@ ENVIRONMENTS = [
     {"HTTPS_PROXY": "proxy:3128"},
     {"HTTPS_PROXY": "//proxy:3128"},
     {"HTTPS_PROXY": "http://u%40x:p%3Aw@proxy:3128"},
+    {"HTTPS_PROXY": "https://proxy:3129"},  # a TLS proxy keeps its scheme
+    {"HTTPS_PROXY": "http://user@proxy:3128"},  # a user without a password: no header
     {"HTTP_PROXY": "http://proxy:3128"},
     {"ALL_PROXY": "http://proxy:3128"},
     {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": "*"},
