@@ -28,6 +28,26 @@ def replace(target: Path, data: bytes, mode: int = 0o600) -> None:
     _sync_directory(target.parent)
 
 
+def update(path: Path, data: bytes, mode: int | None = None) -> Path:
+    """Replace the file at `path` (a symlink is followed, not replaced) with `data`,
+    making its directory if missing; `mode` None keeps the file's own, else 0600.
+    The one line of an OlenvError if that fails. The file actually written."""
+    from olenv.errors import OlenvError
+
+    target = Path(os.path.realpath(path))
+    if mode is None:
+        try:
+            mode = target.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o600
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        replace(target, data, mode)
+    except OSError as exc:
+        raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
+    return target
+
+
 def _sync_directory(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)

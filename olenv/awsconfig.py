@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from olenv import atomic
-from olenv.errors import ConfigError, OlenvError
+from olenv.errors import ConfigError
 
 # A name botocore reads back as itself and a shell word that needs no quoting.
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+@-]*\Z")
@@ -115,14 +115,4 @@ def write(change: Plan, config_dir: str | None = None) -> Path:
     made while the question was open is kept too."""
     target = Path(os.path.realpath(change.path))
     regions = {name: lines[-1].split(" = ", 1)[1] for name, lines in change.added.items()}
-    fresh = plan(target, regions, config_dir)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o600
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, fresh.text(), mode)
-    except OSError as exc:
-        raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
-    return target
+    return atomic.update(target, plan(target, regions, config_dir).text())

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from olenv import atomic, lines
-from olenv.errors import OlenvError
 from olenv.saml import Role
 from olenv.settings import read_json
 
@@ -67,18 +66,8 @@ def plan(path: Path, new: Mapping[str, dict]) -> Change:
 
 def write(path: Path, data: dict) -> Path:
     """Replace the file atomically, keeping its mode; a symlink is followed, not replaced."""
-    target = Path(os.path.realpath(path))
-    _check(data, target)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o600
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, (json.dumps(data, indent=2) + "\n").encode(), mode)
-    except OSError as exc:
-        raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
-    return target
+    _check(data, Path(os.path.realpath(path)))
+    return atomic.update(path, (json.dumps(data, indent=2) + "\n").encode())
 
 
 def _check(value, target: Path, where: str = "") -> None:

@@ -157,11 +157,5 @@ def _ask(terminal: Terminal, key: str, what: str, current) -> str | None:
 
 def write(path: Path, changes: dict) -> Path:
     """Merge into the file as it is now (an edit made meanwhile is kept), atomically, 0600."""
-    target = Path(os.path.realpath(path))
-    data = {**_read(target), **changes}
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        atomic.replace(target, (json.dumps(data, indent=2) + "\n").encode(), 0o600)
-    except OSError as exc:
-        raise OlenvError(f"cannot write {target}: {exc.strerror}") from None
-    return target
+    data = {**_read(Path(os.path.realpath(path))), **changes}
+    return atomic.update(path, (json.dumps(data, indent=2) + "\n").encode(), 0o600)
