@@ -55,9 +55,9 @@ def test_the_child_gets_a_server_not_keys(alice, onelogin):
 @pytest.fixture
 def short_keys(alice, moto_sts):
     """STS keys that live SHORT seconds (the test may change sts.lifetime)."""
-    from fakes.short_sts import ShortSTS
+    from fakes.sts import FaultySTS
 
-    sts = ShortSTS(moto_sts, lifetime=SHORT)
+    sts = FaultySTS(moto_sts, lifetime=SHORT)
     alice["AWS_ENDPOINT_URL_STS"] = sts.url
     yield sts
     sts.stop()
